@@ -1,0 +1,3 @@
+from perfgoals.cli import run
+
+run()

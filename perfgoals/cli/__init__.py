@@ -1,0 +1,246 @@
+"""The ``perfgoals`` command line.
+
+Each command group lives in its own module and only calls core functions (``storage``, ``importers``,
+``checks``, ``export``); this module holds the shared pieces: the root group, the ``--db`` option,
+Chinese-aware help formatting and turning user-facing errors into one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import getpass
+import importlib
+import os
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.engine import Engine
+
+from perfgoals import __version__
+from perfgoals.errors import PerfgoalsError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Command modules, each adding its commands to :data:`main`.
+COMMAND_MODULES = (
+    "perfgoals.cli.data",
+    "perfgoals.cli.importing",
+    "perfgoals.cli.checking",
+    "perfgoals.cli.exporting",
+    "perfgoals.cli.interactive",
+)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: CJK characters are two wide."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Wrap by display width; breaks at spaces where there are any, anywhere between CJK characters."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line, line_width = "", 0
+        for token in _tokens(paragraph):
+            token_width = display_width(token)
+            if line and line_width + token_width > width:
+                lines.append(line.rstrip())
+                token = token.lstrip()
+                line, line_width = "", 0
+                token_width = display_width(token)
+            line += token
+            line_width += token_width
+        lines.append(line.rstrip())
+    return lines
+
+
+def _tokens(text: str) -> Iterator[str]:
+    word = ""
+    for char in text:
+        if unicodedata.east_asian_width(char) in "WF":
+            if word:
+                yield word
+                word = ""
+            yield char
+        elif char == " ":
+            yield word + " "
+            word = ""
+        else:
+            word += char
+    if word:
+        yield word
+
+
+class ChineseHelpFormatter(click.HelpFormatter):
+    """Click's formatter, measuring text by display width so that Chinese help lines up."""
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first_width = min(max((display_width(first) for first, _ in rows), default=0), col_max)
+        text_width = max((self.width or 80) - first_width - col_spacing - self.current_indent, 20)
+        for first, second in rows:
+            self.write(" " * self.current_indent + first)
+            if not second:
+                self.write("\n")
+                continue
+            pad = first_width + col_spacing - display_width(first)
+            lines = _wrap(second, text_width)
+            if pad < col_spacing:
+                self.write("\n" + " " * (self.current_indent + first_width + col_spacing))
+            else:
+                self.write(" " * pad)
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(" " * (self.current_indent + first_width + col_spacing) + line + "\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        for line in _wrap(text, max((self.width or 80) - self.current_indent, 20)):
+            self.write(f"{indent}{line}\n" if line else "\n")
+
+
+class _Context(click.Context):
+    formatter_class = ChineseHelpFormatter
+
+
+@dataclass
+class AppState:
+    """What every command shares: the database it was pointed at, and who is working."""
+
+    db: str | None = None
+    user: str = field(default_factory=lambda: os.environ.get("PERFGOALS_USER") or _login_name())
+    _engine: Engine | None = None
+
+    def engine(self) -> Engine:
+        """The database, opened and migrated on first use."""
+        if self._engine is None:
+            from perfgoals.storage.db import open_database
+
+            self._engine = open_database(self.db)
+        return self._engine
+
+    @property
+    def url(self) -> str:
+        from perfgoals.storage.db import resolve_database_url
+
+        return resolve_database_url(self.db)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+class PerfgoalsGroup(click.Group):
+    """Loads the command modules lazily and turns user-facing errors into one line and an exit code."""
+
+    context_class = _Context
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            for module in COMMAND_MODULES:
+                try:
+                    importlib.import_module(module)
+                except ModuleNotFoundError as exc:
+                    if exc.name != module:
+                        raise
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PerfgoalsError as exc:
+            fail(str(exc), exc.exit_code)
+
+
+def fail(message: str, exit_code: int = 2) -> None:
+    """Print ``错误：message`` on stderr and exit."""
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(exit_code)
+
+
+pass_state = click.make_pass_decorator(AppState, ensure=True)
+
+
+@click.group(
+    cls=PerfgoalsGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--db",
+    metavar="路径或URL",
+    envvar="PERFGOALS_DB",
+    help="数据库：SQLite 文件路径，或 SQLAlchemy URL（如 postgresql+psycopg://…）。"
+    "默认取环境变量 PERFGOALS_DB，再默认为用户数据文件夹中的 perfgoals.db。",
+)
+@click.option(
+    "--user", metavar="姓名", envvar="PERFGOALS_USER", help="记入修改历史的操作人（默认为登录名）。"
+)
+@click.version_option(
+    __version__,
+    "-V",
+    "--version",
+    prog_name="perfgoals",
+    message="%(prog)s %(version)s",
+    help="显示版本并退出。",
+)
+@click.pass_context
+def main(ctx: click.Context, db: str | None, user: str | None) -> None:
+    """perfgoals：预算绩效目标表的填报、校验与导出。
+
+    不带子命令运行时打开终端界面（与 perfgoals tui 相同）。
+    """
+    state = ctx.ensure_object(AppState)
+    state.db = db
+    if user:
+        state.user = user
+    if ctx.invoked_subcommand is None:
+        tui = main.get_command(ctx, "tui")
+        if tui is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(tui)
+
+
+def department_options(func: F) -> F:
+    """``--department CODE`` and ``--year Y``: which department-year a command works on."""
+    func = click.option(
+        "--year", "-y", type=int, metavar="年度", help="预算年度（数据库中只有一个时可省略）。"
+    )(func)
+    func = click.option(
+        "--department", "-d", metavar="部门编码", help="部门编码，如 731（只有一个部门时可省略）。"
+    )(func)
+    return func
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Run a block whose user-facing errors end the command with their message."""
+    try:
+        yield
+    except PerfgoalsError as exc:
+        fail(str(exc), exc.exit_code)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    main(prog_name="perfgoals")

@@ -1,0 +1,261 @@
+"""The data of perfgoals: one department's budget year and its projects' goal tables.
+
+These pydantic models are the contract between the importers, storage, checks, exports and the TUI.
+Their JSON Schemas are generated into ``schemas/`` (see :mod:`perfgoals.schemas`).
+
+Money is always :class:`~decimal.Decimal`; every figure carries the unit it was written in (``unit``
+on its row), and :func:`perfgoals.money.to_wan` normalises it to 万元 for arithmetic.  Text a user
+typed (indicator values above all) is stored exactly as typed; parsed forms are derived, not stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+#: Decimals serialise as strings so that JSON keeps every digit and the scale as written ("1135.10").
+Amount = Annotated[
+    Decimal,
+    PlainSerializer(lambda value: str(value), return_type=str, when_used="json"),
+    Field(json_schema_extra={"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}),
+]
+
+DEFAULT_UNIT = "万元"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, use_enum_values=False)
+
+
+class LinkStatus(StrEnum):
+    """How a project's link to its budget line is known."""
+
+    CONFIRMED = "confirmed"  # stated by the source document or confirmed by a person
+    SUGGESTED = "suggested"  # proposed by the importer; the owner must confirm it
+
+
+class FundSource(StrEnum):
+    CURRENT = "本年财政拨款"
+    CARRYOVER = "上年结转"
+    OTHER = "其他"
+
+
+class AmountSource(StrEnum):
+    """Where a project's budget amount came from."""
+
+    ENTERED = "entered"  # typed by a person or given as such by the source
+    COST_INDICATOR = "cost_indicator"  # taken from the goal table's 成本指标 ceiling
+    PROCUREMENT = "procurement"  # the 预算资金 column of the procurement table
+
+
+class ProjectStatus(StrEnum):
+    DRAFT = "草稿"
+    SUBMITTED = "已提交"
+    RETURNED = "已退回"
+    APPROVED = "已审核"
+
+
+class Direction(StrEnum):
+    POSITIVE = "正向"
+    NEGATIVE = "反向"
+
+
+class Indicator(_Model):
+    """One row of a goal table (绩效目标表)."""
+
+    level1: str = Field("", description="一级指标")
+    level2: str = Field("", description="二级指标")
+    level3: str = Field("", description="三级指标")
+    description: str = Field("", description="绩效指标描述")
+    value: str = Field("", description="指标值（年度），原文照录")
+    basis: str = Field("", description="指标值确定依据")
+    mid_term_value: str | None = Field(None, description="实施期指标值")
+    weight: Amount | None = Field(None, description="权重/分值")
+    direction: Direction | None = Field(None, description="正向/反向")
+    unit: str | None = Field(None, description="度量单位（单独一列时）")
+    reference_value: str | None = Field(None, description="上年指标值（结转新年度时保留，供参考）")
+
+
+class GoalTable(_Model):
+    """A project's 绩效目标表: the goal text and ordered indicator rows."""
+
+    goal_text: str = Field("", description="绩效目标（可含多条编号内容）")
+    indicators: list[Indicator] = Field(default_factory=list)
+    revision: int = Field(1, ge=1, description="修订号：每次保存加一，用于发现并发修改")
+
+
+class Acceptance(_Model):
+    """A finding accepted with a written reason (like ``noqa``, stored with the data)."""
+
+    code: str = Field(pattern=r"^PG\d{3}$")
+    reason: str = Field(min_length=1)
+    accepted_by: str = ""
+    accepted_at: datetime | None = None
+
+
+class Project(_Model):
+    id: int | None = Field(None, exclude=True, description="数据库编号（不导出）")
+    name: str = Field(min_length=1)
+    code: str | None = Field(None, description="项目编码（如有）")
+    budget_line_code: str | None = Field(None, description="功能分类科目编码")
+    line_link: LinkStatus | None = Field(None, description="科目关联是否已确认")
+    fund_source: FundSource | None = None
+    fund_source_detail: str | None = Field(None, description="其他资金来源的说明")
+    budget_amount: Amount | None = None
+    amount_unit: str = DEFAULT_UNIT
+    amount_source: AmountSource = AmountSource.ENTERED
+    owner: str = ""
+    status: ProjectStatus = ProjectStatus.DRAFT
+    notes: str = ""
+    goal: GoalTable = Field(default_factory=GoalTable)
+    acceptances: list[Acceptance] = Field(default_factory=list)
+
+
+class LineAmounts(_Model):
+    """Amounts of one function line (or the 合计 row), in ``unit``."""
+
+    unit: str = DEFAULT_UNIT
+    total: Amount | None = Field(None, description="合计")
+    basic: Amount | None = Field(None, description="基本支出")
+    project: Amount | None = Field(None, description="项目支出")
+    other_expenses: dict[str, Amount] = Field(default_factory=dict, description="经营支出等其他支出列")
+    income_total: Amount | None = Field(None, description="收入总表的合计")
+    income_current: Amount | None = Field(None, description="本年收入小计")
+    income_sources: dict[str, Amount] = Field(default_factory=dict, description="本年收入按来源")
+    carryover: Amount | None = Field(None, description="上年结转")
+    fiscal: dict[str, FiscalSplit] = Field(
+        default_factory=dict, description="财政拨款支出表：资金性质 → 合计/基本/项目"
+    )
+
+
+class FiscalSplit(_Model):
+    total: Amount | None = None
+    basic: Amount | None = None
+    project: Amount | None = None
+
+
+class BudgetLine(LineAmounts):
+    """A 功能分类科目 line: 类 (3 digits), 款 (5) or 项 (7)."""
+
+    code: str = Field(pattern=r"^\d{3}(\d{2}){0,2}$")
+    name: str
+
+
+class EconomicLine(_Model):
+    """A 经济分类科目 line of the 基本支出 table (301, 30101 …); the 合计 row has code ``""``."""
+
+    code: str = Field(pattern=r"^(\d{3}(\d{2})?)?$")
+    name: str
+    unit: str = DEFAULT_UNIT
+    total: Amount | None = None
+    personnel: Amount | None = Field(None, description="人员经费")
+    public: Amount | None = Field(None, description="公用经费")
+
+
+class SummaryTable(StrEnum):
+    BUDGET = "收支总表"
+    FISCAL = "财政拨款收支总表"
+
+
+class SummaryRow(_Model):
+    """One side of one row of a 收支总表 or 财政拨款收支总表."""
+
+    table: SummaryTable
+    side: str = Field(pattern="^(收入|支出)$")
+    position: int = Field(ge=1, description="序号")
+    item: str = Field(description="项目，原文照录")
+    unit: str = DEFAULT_UNIT
+    amounts: dict[str, Amount] = Field(default_factory=dict, description="列名 → 金额")
+
+
+class ThreePublicRow(_Model):
+    """A row of the 三公经费 table; ``item`` as written, ``category`` normalised."""
+
+    position: int = Field(ge=1)
+    item: str
+    category: str = Field(
+        description="total/subtotal/abroad/abroad_research/abroad_other/vehicle/vehicle_purchase/"
+        "vehicle_operation/reception/other"
+    )
+    unit: str = DEFAULT_UNIT
+    total: Amount | None = None
+    amounts: dict[str, Amount] = Field(default_factory=dict, description="资金性质 → 金额")
+
+
+class ProcurementItem(_Model):
+    """A row of the 政府采购 table."""
+
+    project_name: str = ""
+    project_budget: Amount | None = Field(None, description="预算资金")
+    item: str
+    catalogue_code: str = ""
+    measure: str = Field("", description="计量单位")
+    quantity: Amount | None = None
+    unit_price: Amount | None = None
+    amount: Amount | None = None
+    unit: str = DEFAULT_UNIT
+    funding: dict[str, Amount] = Field(default_factory=dict, description="资金来源 → 金额")
+    sme_reserved: Amount | None = Field(None, description="预留中小微企业份额")
+
+
+class OrgUnit(_Model):
+    """A unit under the department (机构设置)."""
+
+    name: str
+    nature: str = ""
+    rank: str = ""
+    funding: str = ""
+
+
+class DepartmentGoals(_Model):
+    overall: str = Field("", description="部门整体绩效目标")
+    itemised: str = Field("", description="分项绩效目标")
+    safeguards: str = Field("", description="工作保障措施")
+
+
+class Department(_Model):
+    """One department's budget year: everything perfgoals keeps about it."""
+
+    id: int | None = Field(None, exclude=True, description="数据库编号（不导出）")
+    code: str = Field(min_length=1, pattern=r"^\S+$")
+    name: str = Field(min_length=1)
+    year: int = Field(ge=1990, le=2200)
+    money_unit: str = DEFAULT_UNIT
+    framework: str = Field("mof-2015", description="指标体系编号，见 frameworks.json")
+    goals: DepartmentGoals = Field(default_factory=DepartmentGoals)
+    org_units: list[OrgUnit] = Field(default_factory=list)
+    function_total: LineAmounts | None = Field(None, description="功能分类表的合计行")
+    budget_lines: list[BudgetLine] = Field(default_factory=list)
+    economic_lines: list[EconomicLine] = Field(default_factory=list)
+    summary_rows: list[SummaryRow] = Field(default_factory=list)
+    three_public: list[ThreePublicRow] = Field(default_factory=list)
+    procurement: list[ProcurementItem] = Field(default_factory=list)
+    procurement_total: Amount | None = None
+    projects: list[Project] = Field(default_factory=list)
+    acceptances: list[Acceptance] = Field(default_factory=list, description="部门层面的已接受问题")
+
+    def line(self, code: str) -> BudgetLine | None:
+        return next((line for line in self.budget_lines if line.code == code), None)
+
+    def project(self, name: str) -> Project | None:
+        return next((project for project in self.projects if project.name == name), None)
+
+
+class DocumentMeta(_Model):
+    format: str = Field("perfgoals/department", pattern="^perfgoals/department$")
+    format_version: int = 1
+
+
+class DepartmentDocument(_Model):
+    """The JSON file ``perfgoals dump`` writes and ``perfgoals load`` reads."""
+
+    meta: DocumentMeta = Field(default_factory=DocumentMeta)
+    department: Department
+
+
+LineAmounts.model_rebuild()
+BudgetLine.model_rebuild()

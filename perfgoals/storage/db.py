@@ -1,0 +1,230 @@
+"""Where the database is, how to connect to it, and keeping its schema current.
+
+One database serves every command: ``--db`` (a path or a SQLAlchemy URL), else ``PERFGOALS_DB``,
+else a SQLite file in the platform's user data folder.  SQLite runs with foreign keys on, WAL
+journalling and a short busy timeout, so that a locked database fails with a clear message instead of
+hanging.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlmodel import Session, create_engine
+
+from perfgoals.errors import PerfgoalsError
+
+ENV_DB = "PERFGOALS_DB"
+ENV_LOCK_TIMEOUT = "PERFGOALS_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 5.0
+APP_NAME = "perfgoals"
+
+
+class StorageError(PerfgoalsError):
+    """A database problem a user can act on; the message is for them (Chinese)."""
+
+
+class DatabaseUnavailable(StorageError):
+    pass
+
+
+class DatabaseLocked(StorageError):
+    pass
+
+
+class SchemaTooNew(StorageError):
+    pass
+
+
+def default_database_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "perfgoals.db"
+
+
+def resolve_database_url(db: str | None = None) -> str:
+    """The SQLAlchemy URL for ``db`` (a path or URL), ``$PERFGOALS_DB``, or the default file."""
+    target = db or os.environ.get(ENV_DB) or str(default_database_path())
+    if "://" in target:
+        return target
+    return URL.create("sqlite", database=str(Path(target).expanduser().absolute())).render_as_string()
+
+
+def describe_url(url: str) -> str:
+    """The database for a user: the file path for SQLite, the URL without password otherwise."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    return parsed.render_as_string(hide_password=True)
+
+
+def _lock_timeout() -> float:
+    try:
+        return float(os.environ.get(ENV_LOCK_TIMEOUT, DEFAULT_LOCK_TIMEOUT))
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy manage transactions; turn on the pragmas every connection needs.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={int(_lock_timeout() * 1000)}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    # BEGIN IMMEDIATE takes the write lock up front, so a writer waits (busy_timeout) at the start of
+    # its transaction rather than failing half-way through.
+    writing = connection.get_execution_options().get("sqlite_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, marked so that SQLite transactions start with the write lock taken."""
+    return engine.execution_options(sqlite_write=True)
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for ``url``; for SQLite a missing parent folder is created and pragmas are set."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnavailable(f"数据库地址无效：{url}") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            path = Path(database)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(f"无法创建数据库所在文件夹 {path.parent}：{exc.strerror}") from None
+            if path.exists() and path.is_dir():
+                raise DatabaseUnavailable(f"数据库路径是一个文件夹，不是文件：{path}")
+        engine = create_engine(
+            url, echo=echo, connect_args={"timeout": _lock_timeout(), "check_same_thread": False}
+        )
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    if backend == "postgresql":
+        return create_engine(
+            url, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": int(_lock_timeout()) + 1}
+        )
+    return create_engine(url, echo=echo)
+
+
+def translate_error(exc: Exception, url: str) -> StorageError:
+    """Turn a driver error into a message that says what and where."""
+    where = describe_url(url)
+    text = str(getattr(exc, "orig", exc))
+    if isinstance(exc, OperationalError | DBAPIError) and ("locked" in text or "lock timeout" in text):
+        return DatabaseLocked(f"数据库正被其他程序写入，等待 {_lock_timeout():g} 秒后仍未释放：{where}")
+    if isinstance(exc, OperationalError | DBAPIError) and (
+        "unable to open" in text or "connection" in text.lower() or "file is not a database" in text
+    ):
+        if "file is not a database" in text:
+            return DatabaseUnavailable(f"不是 SQLite 数据库文件：{where}")
+        return DatabaseUnavailable(f"无法打开数据库 {where}：{text.strip().splitlines()[0]}")
+    return DatabaseUnavailable(f"数据库出错（{where}）：{text.strip().splitlines()[0] if text else exc!r}")
+
+
+# --- schema ---------------------------------------------------------------------------------------
+
+
+def _alembic_config(connection: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    location = resources.files("perfgoals").joinpath("storage/migrations")
+    config = Config()
+    config.set_main_option("script_location", str(location))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    from alembic.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create or upgrade the schema to this release's; refuse a database from a newer release."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    url = engine.url.render_as_string(hide_password=False)
+    try:
+        with engine.connect() as connection:
+            current = current_revision(connection)
+            script = ScriptDirectory.from_config(_alembic_config())
+            head = script.get_current_head()
+            if current == head:
+                return
+            known = {rev.revision for rev in script.walk_revisions()}
+            if current is not None and current not in known:
+                raise SchemaTooNew(
+                    f"数据库 {describe_url(url)} 由更新版本的 perfgoals 创建（结构版本 {current}），"
+                    "请升级 perfgoals 后再打开。"
+                )
+            if current is None and inspect(connection).has_table("project"):
+                raise DatabaseUnavailable(
+                    f"数据库 {describe_url(url)} 含有 perfgoals 的表，但没有结构版本记录。"
+                )
+        with writer(engine).begin() as connection:
+            command.upgrade(_alembic_config(connection), "head")
+    except StorageError:
+        raise
+    except (OperationalError, DBAPIError) as exc:
+        raise translate_error(exc, url) from None
+
+
+def open_database(db: str | None = None) -> Engine:
+    """Resolve, connect and bring the schema up to date: the one entry point for every command."""
+    url = resolve_database_url(db)
+    engine = make_engine(url)
+    ensure_schema(engine)
+    return engine
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reading; it never writes."""
+    with Session(engine) as session:
+        try:
+            yield session
+        except (OperationalError, DBAPIError) as exc:
+            raise translate_error(exc, engine.url.render_as_string(hide_password=False)) from None
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One transaction: committed whole when the block ends, rolled back whole on any error."""
+    url = engine.url.render_as_string(hide_password=False)
+    try:
+        with Session(writer(engine)) as session:
+            yield session
+            session.commit()
+    except (OperationalError, DBAPIError) as exc:
+        raise translate_error(exc, url) from None

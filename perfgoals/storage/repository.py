@@ -1,0 +1,850 @@
+"""Reading and writing department-years and projects.
+
+Every function takes the caller's session and keyword-only arguments; the caller owns the transaction
+(:func:`perfgoals.storage.db.write_session`).  Loading is a fixed number of statements whatever the
+size of the department (no N+1): one per table, the children fetched with ``IN`` and grouped here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlmodel import Session
+
+from perfgoals.models import (
+    Acceptance,
+    AmountSource,
+    BudgetLine,
+    Department,
+    DepartmentGoals,
+    Direction,
+    EconomicLine,
+    FundSource,
+    GoalTable,
+    Indicator,
+    LineAmounts,
+    LinkStatus,
+    OrgUnit,
+    ProcurementItem,
+    Project,
+    ProjectStatus,
+    SummaryRow,
+    SummaryTable,
+    ThreePublicRow,
+)
+from perfgoals.storage.db import StorageError
+from perfgoals.storage.tables import (
+    AcceptanceRow,
+    BudgetLineRow,
+    ChangeRow,
+    DepartmentRow,
+    EconomicLineRow,
+    IndicatorRow,
+    ProcurementItemRow,
+    ProjectRow,
+    SummaryRowRow,
+    ThreePublicRowRow,
+    utcnow,
+)
+
+
+class NotFound(StorageError):
+    pass
+
+
+class Ambiguous(StorageError):
+    pass
+
+
+class AlreadyExists(StorageError):
+    pass
+
+
+class RevisionConflict(StorageError):
+    """Someone else saved this goal table since it was opened; nothing was written."""
+
+    def __init__(self, message: str, *, current: Project) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentKey:
+    id: int
+    code: str
+    name: str
+    year: int
+    projects: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}（{self.year}年）"
+
+
+# --- finding department-years -----------------------------------------------------------------
+
+
+def list_departments(session: Session, *, year: int | None = None) -> list[DepartmentKey]:
+    """Every department-year in the database (or of ``year``), with its number of projects."""
+    counts = (
+        select(ProjectRow.department_id, func.count().label("n"))
+        .group_by(ProjectRow.department_id)
+        .subquery()
+    )
+    statement = (
+        select(DepartmentRow.id, DepartmentRow.code, DepartmentRow.name, DepartmentRow.year, counts.c.n)
+        .outerjoin(counts, counts.c.department_id == DepartmentRow.id)
+        .order_by(DepartmentRow.year.desc(), DepartmentRow.code)  # type: ignore[attr-defined]
+    )
+    if year is not None:
+        statement = statement.where(DepartmentRow.year == year)
+    return [DepartmentKey(row[0], row[1], row[2], row[3], row[4] or 0) for row in session.execute(statement)]
+
+
+def find_department(session: Session, *, code: str | None = None, year: int | None = None) -> DepartmentKey:
+    """The one department-year matching ``code`` and ``year``; either may be left out when unambiguous."""
+    candidates = [key for key in list_departments(session, year=year) if code is None or key.code == code]
+    if not candidates:
+        if code is None and year is None:
+            raise NotFound("数据库中还没有部门数据（可先运行 perfgoals demo 或 perfgoals import）")
+        wanted = "、".join(
+            part for part in (f"部门 {code}" if code else "", f"{year} 年" if year else "") if part
+        )
+        known = "；".join(key.label for key in list_departments(session)) or "无"
+        raise NotFound(f"找不到{wanted}的数据。数据库中有：{known}")
+    if len(candidates) > 1:
+        if code is not None:  # the same department in several years: take the latest
+            return candidates[0]
+        listed = "；".join(key.label for key in candidates)
+        raise Ambiguous(f"数据库中有多个部门，请用 --department 指定：{listed}")
+    return candidates[0]
+
+
+# --- loading --------------------------------------------------------------------------------------
+
+
+def _amounts(data: dict[str, Any] | None) -> dict[str, Decimal]:
+    return {key: Decimal(value) for key, value in (data or {}).items()}
+
+
+def _line_amounts(data: dict[str, Any] | None) -> LineAmounts | None:
+    return None if data is None else LineAmounts.model_validate(data)
+
+
+def _indicator(row: Any) -> Indicator:
+    return Indicator.model_construct(
+        level1=row.level1,
+        level2=row.level2,
+        level3=row.level3,
+        description=row.description,
+        value=row.value,
+        basis=row.basis,
+        mid_term_value=row.mid_term_value,
+        weight=row.weight,
+        direction=Direction(row.direction) if row.direction else None,
+        unit=row.unit,
+        reference_value=row.reference_value,
+    )
+
+
+def _acceptance(row: Any) -> Acceptance:
+    return Acceptance.model_construct(
+        code=row.code, reason=row.reason, accepted_by=row.accepted_by, accepted_at=row.accepted_at
+    )
+
+
+def _project(row: Any, indicators: list[Indicator], acceptances: list[Acceptance]) -> Project:
+    return Project.model_construct(
+        id=row.id,
+        name=row.name,
+        code=row.code,
+        budget_line_code=row.budget_line_code,
+        line_link=LinkStatus(row.line_link) if row.line_link else None,
+        fund_source=FundSource(row.fund_source) if row.fund_source else None,
+        fund_source_detail=row.fund_source_detail,
+        budget_amount=row.budget_amount,
+        amount_unit=row.amount_unit,
+        amount_source=AmountSource(row.amount_source),
+        owner=row.owner,
+        status=ProjectStatus(row.status),
+        notes=row.notes,
+        goal=GoalTable.model_construct(goal_text=row.goal_text, indicators=indicators, revision=row.revision),
+        acceptances=acceptances,
+    )
+
+
+def _columns(table: Any) -> list[Any]:
+    return list(table.__table__.columns)
+
+
+def load_departments(session: Session, *, department_ids: Sequence[int]) -> list[Department]:
+    """Load whole department-years, in the order of ``department_ids``, in a fixed number of queries."""
+    if not department_ids:
+        return []
+    ids = list(department_ids)
+    departments = {
+        row.id: row
+        for row in session.execute(select(*_columns(DepartmentRow)).where(DepartmentRow.id.in_(ids)))
+    }  # type: ignore[union-attr]
+    missing = [i for i in ids if i not in departments]
+    if missing:
+        raise NotFound(f"找不到编号为 {missing[0]} 的部门")
+
+    def children(table: Any, order: Any) -> dict[int, list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        statement = (
+            select(*_columns(table)).where(table.department_id.in_(ids)).order_by(table.department_id, order)
+        )
+        for row in session.execute(statement):
+            grouped[row.department_id].append(row)
+        return grouped
+
+    lines = children(BudgetLineRow, BudgetLineRow.position)
+    economic = children(EconomicLineRow, EconomicLineRow.position)
+    summary = children(SummaryRowRow, SummaryRowRow.ordinal)
+    three = children(ThreePublicRowRow, ThreePublicRowRow.ordinal)
+    procurement = children(ProcurementItemRow, ProcurementItemRow.ordinal)
+    projects = children(ProjectRow, ProjectRow.position)
+    acceptances = children(AcceptanceRow, AcceptanceRow.id)
+
+    indicators: dict[int, list[Indicator]] = defaultdict(list)
+    statement = (
+        select(*_columns(IndicatorRow))
+        .join(ProjectRow, ProjectRow.id == IndicatorRow.project_id)  # type: ignore[arg-type]
+        .where(ProjectRow.department_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(IndicatorRow.project_id, IndicatorRow.position)
+    )
+    for row in session.execute(statement):
+        indicators[row.project_id].append(_indicator(row))
+
+    result: list[Department] = []
+    for department_id in ids:
+        row = departments[department_id]
+        project_acceptances: dict[int | None, list[Acceptance]] = defaultdict(list)
+        for acceptance in acceptances.get(department_id, []):
+            project_acceptances[acceptance.project_id].append(_acceptance(acceptance))
+        result.append(
+            Department.model_construct(
+                id=row.id,
+                code=row.code,
+                name=row.name,
+                year=row.year,
+                money_unit=row.money_unit,
+                framework=row.framework,
+                goals=DepartmentGoals(
+                    overall=row.goal_overall, itemised=row.goal_itemised, safeguards=row.goal_safeguards
+                ),
+                org_units=[OrgUnit.model_validate(unit) for unit in row.org_units or []],
+                function_total=_line_amounts(row.function_total),
+                budget_lines=[_budget_line(line) for line in lines.get(department_id, [])],
+                economic_lines=[
+                    EconomicLine.model_construct(
+                        code=e.code,
+                        name=e.name,
+                        unit=e.unit,
+                        total=e.total,
+                        personnel=e.personnel,
+                        public=e.public,
+                    )
+                    for e in economic.get(department_id, [])
+                ],
+                summary_rows=[
+                    SummaryRow.model_construct(
+                        table=SummaryTable(s.table_name),
+                        side=s.side,
+                        position=s.position,
+                        item=s.item,
+                        unit=s.unit,
+                        amounts=_amounts(s.amounts),
+                    )
+                    for s in summary.get(department_id, [])
+                ],
+                three_public=[
+                    ThreePublicRow.model_construct(
+                        position=t.position,
+                        item=t.item,
+                        category=t.category,
+                        unit=t.unit,
+                        total=t.total,
+                        amounts=_amounts(t.amounts),
+                    )
+                    for t in three.get(department_id, [])
+                ],
+                procurement=[
+                    ProcurementItem.model_construct(
+                        project_name=p.project_name,
+                        project_budget=p.project_budget,
+                        item=p.item,
+                        catalogue_code=p.catalogue_code,
+                        measure=p.measure,
+                        quantity=p.quantity,
+                        unit_price=p.unit_price,
+                        amount=p.amount,
+                        unit=p.unit,
+                        funding=_amounts(p.funding),
+                        sme_reserved=p.sme_reserved,
+                    )
+                    for p in procurement.get(department_id, [])
+                ],
+                procurement_total=row.procurement_total,
+                projects=[
+                    _project(p, indicators.get(p.id, []), project_acceptances.get(p.id, []))
+                    for p in projects.get(department_id, [])
+                ],
+                acceptances=project_acceptances.get(None, []),
+            )
+        )
+    return result
+
+
+def _budget_line(row: Any) -> BudgetLine:
+    return BudgetLine.model_validate(
+        {
+            "code": row.code,
+            "name": row.name,
+            "unit": row.unit,
+            "total": row.total,
+            "basic": row.basic,
+            "project": row.project,
+            "income_total": row.income_total,
+            "income_current": row.income_current,
+            "carryover": row.carryover,
+            "other_expenses": row.other_expenses or {},
+            "income_sources": row.income_sources or {},
+            "fiscal": row.fiscal or {},
+        }
+    )
+
+
+def load_department(session: Session, *, department_id: int) -> Department:
+    return load_departments(session, department_ids=[department_id])[0]
+
+
+def load_project(session: Session, *, project_id: int) -> Project:
+    """One project with its goal table, in three statements."""
+    row = session.execute(select(*_columns(ProjectRow)).where(ProjectRow.id == project_id)).first()
+    if row is None:
+        raise NotFound(f"找不到编号为 {project_id} 的项目（可能已被他人删除）")
+    indicator_rows = session.execute(
+        select(*_columns(IndicatorRow))
+        .where(IndicatorRow.project_id == project_id)
+        .order_by(IndicatorRow.position)
+    )
+    acceptance_rows = session.execute(
+        select(*_columns(AcceptanceRow))
+        .where(AcceptanceRow.project_id == project_id)
+        .order_by(AcceptanceRow.id)
+    )
+    return _project(row, [_indicator(r) for r in indicator_rows], [_acceptance(r) for r in acceptance_rows])
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def _json_amounts(amounts: dict[str, Decimal]) -> dict[str, str] | None:
+    return {key: str(value) for key, value in amounts.items()} or None
+
+
+def _project_values(project: Project, *, department_id: int, position: int, user: str) -> dict[str, Any]:
+    return {
+        "department_id": department_id,
+        "position": position,
+        "name": project.name,
+        "code": project.code,
+        "budget_line_code": project.budget_line_code,
+        "line_link": project.line_link.value if project.line_link else None,
+        "fund_source": project.fund_source.value if project.fund_source else None,
+        "fund_source_detail": project.fund_source_detail,
+        "budget_amount": project.budget_amount,
+        "amount_unit": project.amount_unit,
+        "amount_source": AmountSource(project.amount_source).value,
+        "owner": project.owner,
+        "status": ProjectStatus(project.status).value,
+        "notes": project.notes,
+        "goal_text": project.goal.goal_text,
+        "revision": project.goal.revision,
+        "updated_at": utcnow(),
+        "updated_by": user,
+    }
+
+
+def _indicator_values(indicators: Iterable[Indicator], project_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "project_id": project_id,
+            "position": position,
+            "level1": indicator.level1,
+            "level2": indicator.level2,
+            "level3": indicator.level3,
+            "description": indicator.description,
+            "value": indicator.value,
+            "basis": indicator.basis,
+            "mid_term_value": indicator.mid_term_value,
+            "weight": indicator.weight,
+            "direction": Direction(indicator.direction).value if indicator.direction else None,
+            "unit": indicator.unit,
+            "reference_value": indicator.reference_value,
+        }
+        for position, indicator in enumerate(indicators, start=1)
+    ]
+
+
+def _acceptance_values(
+    acceptances: Iterable[Acceptance], *, department_id: int, project_id: int | None
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "department_id": department_id,
+            "project_id": project_id,
+            "code": a.code,
+            "reason": a.reason,
+            "accepted_by": a.accepted_by,
+            "accepted_at": a.accepted_at,
+        }
+        for a in acceptances
+    ]
+
+
+def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(table), rows)
+
+
+def _insert_projects(
+    session: Session, *, department_id: int, projects: Sequence[Project], user: str, first_position: int = 1
+) -> list[int]:
+    """Insert projects with their goal tables and acceptances; returns the new ids in order."""
+    if not projects:
+        return []
+    values = [
+        _project_values(project, department_id=department_id, position=first_position + i, user=user)
+        for i, project in enumerate(projects)
+    ]
+    result = session.execute(
+        insert(ProjectRow).returning(ProjectRow.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
+        values,
+    )
+    ids = [row[0] for row in result]
+    indicator_rows: list[dict[str, Any]] = []
+    acceptance_rows: list[dict[str, Any]] = []
+    for project_id, project in zip(ids, projects, strict=True):
+        indicator_rows.extend(_indicator_values(project.goal.indicators, project_id))
+        acceptance_rows.extend(
+            _acceptance_values(project.acceptances, department_id=department_id, project_id=project_id)
+        )
+    _insert_many(session, IndicatorRow, indicator_rows)
+    _insert_many(session, AcceptanceRow, acceptance_rows)
+    return ids
+
+
+def record_change(
+    session: Session,
+    *,
+    user: str,
+    entity: str,
+    action: str,
+    department_id: int | None = None,
+    department_key: str = "",
+    project_id: int | None = None,
+    entity_key: str = "",
+    before: Any = None,
+    after: Any = None,
+) -> None:
+    """Add one entry to the change history (in the caller's transaction)."""
+    session.execute(
+        insert(ChangeRow),
+        [
+            {
+                "at": utcnow(),
+                "user": user,
+                "department_id": department_id,
+                "department_key": department_key,
+                "project_id": project_id,
+                "entity": entity,
+                "entity_key": entity_key,
+                "action": action,
+                "before": before,
+                "after": after,
+            }
+        ],
+    )
+
+
+def _department_key(department: Department) -> str:
+    return f"{department.code}/{department.year}"
+
+
+def save_department(
+    session: Session, *, department: Department, user: str, replace: bool = False, action: str = "load"
+) -> int:
+    """Write a whole department-year; with ``replace``, the same code and year is replaced.
+
+    Returns the new department id.  Without ``replace`` an existing department-year is an error.
+    """
+    existing = session.execute(
+        select(DepartmentRow.id).where(
+            DepartmentRow.code == department.code, DepartmentRow.year == department.year
+        )
+    ).scalar_one_or_none()
+    before: Any = None
+    if existing is not None:
+        if not replace:
+            raise AlreadyExists(
+                f"数据库中已有 {department.code} {department.name} {department.year} 年的数据；"
+                "如要替换，请加 --replace"
+            )
+        before = {
+            "projects": session.execute(
+                select(func.count()).select_from(ProjectRow).where(ProjectRow.department_id == existing)
+            ).scalar_one()
+        }
+        delete_department(session, department_id=existing)
+    values = {
+        "code": department.code,
+        "name": department.name,
+        "year": department.year,
+        "money_unit": department.money_unit,
+        "framework": department.framework,
+        "goal_overall": department.goals.overall,
+        "goal_itemised": department.goals.itemised,
+        "goal_safeguards": department.goals.safeguards,
+        "org_units": [unit.model_dump(mode="json") for unit in department.org_units] or None,
+        "function_total": department.function_total.model_dump(mode="json")
+        if department.function_total
+        else None,
+        "procurement_total": department.procurement_total,
+        "created_at": utcnow(),
+        "updated_at": utcnow(),
+    }
+    department_id = session.execute(
+        insert(DepartmentRow).returning(DepartmentRow.id),
+        [values],  # type: ignore[arg-type]
+    ).scalar_one()
+    _insert_many(
+        session,
+        BudgetLineRow,
+        [
+            {
+                "department_id": department_id,
+                "position": position,
+                "code": line.code,
+                "name": line.name,
+                "unit": line.unit,
+                "total": line.total,
+                "basic": line.basic,
+                "project": line.project,
+                "income_total": line.income_total,
+                "income_current": line.income_current,
+                "carryover": line.carryover,
+                "other_expenses": _json_amounts(line.other_expenses),
+                "income_sources": _json_amounts(line.income_sources),
+                "fiscal": {k: v.model_dump(mode="json") for k, v in line.fiscal.items()} or None,
+            }
+            for position, line in enumerate(department.budget_lines, start=1)
+        ],
+    )
+    _insert_many(
+        session,
+        EconomicLineRow,
+        [
+            {
+                "department_id": department_id,
+                "position": position,
+                "code": e.code,
+                "name": e.name,
+                "unit": e.unit,
+                "total": e.total,
+                "personnel": e.personnel,
+                "public": e.public,
+            }
+            for position, e in enumerate(department.economic_lines, start=1)
+        ],
+    )
+    _insert_many(
+        session,
+        SummaryRowRow,
+        [
+            {
+                "department_id": department_id,
+                "ordinal": ordinal,
+                "table_name": SummaryTable(s.table).value,
+                "side": s.side,
+                "position": s.position,
+                "item": s.item,
+                "unit": s.unit,
+                "amounts": _json_amounts(s.amounts),
+            }
+            for ordinal, s in enumerate(department.summary_rows, start=1)
+        ],
+    )
+    _insert_many(
+        session,
+        ThreePublicRowRow,
+        [
+            {
+                "department_id": department_id,
+                "ordinal": ordinal,
+                "position": t.position,
+                "item": t.item,
+                "category": t.category,
+                "unit": t.unit,
+                "total": t.total,
+                "amounts": _json_amounts(t.amounts),
+            }
+            for ordinal, t in enumerate(department.three_public, start=1)
+        ],
+    )
+    _insert_many(
+        session,
+        ProcurementItemRow,
+        [
+            {
+                "department_id": department_id,
+                "ordinal": ordinal,
+                "project_name": p.project_name,
+                "project_budget": p.project_budget,
+                "item": p.item,
+                "catalogue_code": p.catalogue_code,
+                "measure": p.measure,
+                "quantity": p.quantity,
+                "unit_price": p.unit_price,
+                "amount": p.amount,
+                "unit": p.unit,
+                "funding": _json_amounts(p.funding),
+                "sme_reserved": p.sme_reserved,
+            }
+            for ordinal, p in enumerate(department.procurement, start=1)
+        ],
+    )
+    _insert_projects(session, department_id=department_id, projects=department.projects, user=user)
+    _insert_many(
+        session,
+        AcceptanceRow,
+        _acceptance_values(department.acceptances, department_id=department_id, project_id=None),
+    )
+    record_change(
+        session,
+        user=user,
+        entity="department",
+        action=action,
+        department_id=department_id,
+        department_key=_department_key(department),
+        entity_key=department.name,
+        before=before,
+        after={
+            "projects": len(department.projects),
+            "indicators": sum(len(p.goal.indicators) for p in department.projects),
+        },
+    )
+    return int(department_id)
+
+
+def delete_department(session: Session, *, department_id: int) -> None:
+    # Children go by ON DELETE CASCADE; the change history keeps its entries (SET NULL).
+    session.execute(delete(DepartmentRow).where(DepartmentRow.id == department_id))  # type: ignore[arg-type]
+
+
+def _project_snapshot(project: Project) -> dict[str, Any]:
+    return project.model_dump(mode="json", exclude={"acceptances"})
+
+
+def save_project(session: Session, *, project: Project, expected_revision: int, user: str) -> Project:
+    """Save a project's fields and goal table over revision ``expected_revision``.
+
+    If someone else saved it since (the stored revision differs), nothing is written and
+    :class:`RevisionConflict` carries their version.  Returns the project as saved, revision + 1.
+    """
+    if project.id is None:
+        raise NotFound("项目尚未保存到数据库")
+    current = load_project(session, project_id=project.id)
+    new_revision = expected_revision + 1
+    result = session.execute(
+        update(ProjectRow)
+        .where(ProjectRow.id == project.id, ProjectRow.revision == expected_revision)  # type: ignore[arg-type]
+        .values(
+            {
+                key: value
+                for key, value in _project_values(
+                    project.model_copy(
+                        update={"goal": project.goal.model_copy(update={"revision": new_revision})}
+                    ),
+                    department_id=0,
+                    position=0,
+                    user=user,
+                ).items()
+                if key not in ("department_id", "position")
+            }
+        )
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise RevisionConflict(
+            f"项目“{project.name}”已被 {current.goal.revision and _last_editor(session, project.id)} "
+            f"保存为第 {current.goal.revision} 版（你打开的是第 {expected_revision} 版），未保存。",
+            current=current,
+        )
+    session.execute(delete(IndicatorRow).where(IndicatorRow.project_id == project.id))  # type: ignore[arg-type]
+    _insert_many(session, IndicatorRow, _indicator_values(project.goal.indicators, project.id))
+    saved = project.model_copy(update={"goal": project.goal.model_copy(update={"revision": new_revision})})
+    department_id = session.execute(
+        select(ProjectRow.department_id).where(ProjectRow.id == project.id)
+    ).scalar_one()
+    record_change(
+        session,
+        user=user,
+        entity="project",
+        action="update",
+        department_id=department_id,
+        project_id=project.id,
+        entity_key=project.name,
+        before=_project_snapshot(current),
+        after=_project_snapshot(saved),
+    )
+    return saved
+
+
+def _last_editor(session: Session, project_id: int) -> str:
+    editor = session.execute(
+        select(ProjectRow.updated_by).where(ProjectRow.id == project_id)
+    ).scalar_one_or_none()
+    return editor or "他人"
+
+
+def add_project(session: Session, *, department_id: int, project: Project, user: str) -> Project:
+    """Add a project at the end of the department's list; its name must be new there."""
+    clash = session.execute(
+        select(ProjectRow.id).where(
+            ProjectRow.department_id == department_id, ProjectRow.name == project.name
+        )
+    ).first()
+    if clash is not None:
+        raise AlreadyExists(f"本部门已有名为“{project.name}”的项目")
+    last = session.execute(
+        select(func.max(ProjectRow.position)).where(ProjectRow.department_id == department_id)
+    ).scalar_one()
+    [project_id] = _insert_projects(
+        session, department_id=department_id, projects=[project], user=user, first_position=(last or 0) + 1
+    )
+    record_change(
+        session,
+        user=user,
+        entity="project",
+        action="create",
+        department_id=department_id,
+        project_id=project_id,
+        entity_key=project.name,
+        after=_project_snapshot(project),
+    )
+    return project.model_copy(update={"id": project_id})
+
+
+def delete_project(session: Session, *, project_id: int, user: str) -> None:
+    project = load_project(session, project_id=project_id)
+    department_id = session.execute(
+        select(ProjectRow.department_id).where(ProjectRow.id == project_id)
+    ).scalar_one()
+    session.execute(delete(ProjectRow).where(ProjectRow.id == project_id))  # type: ignore[arg-type]
+    record_change(
+        session,
+        user=user,
+        entity="project",
+        action="delete",
+        department_id=department_id,
+        project_id=project_id,
+        entity_key=project.name,
+        before=_project_snapshot(project),
+    )
+
+
+def accept_finding(
+    session: Session, *, department_id: int, project_id: int | None, code: str, reason: str, user: str
+) -> None:
+    """Accept finding ``code`` for a project (or the department) with a written reason."""
+    if not reason.strip():
+        raise StorageError("接受问题必须写明理由")
+    session.execute(
+        delete(AcceptanceRow).where(  # type: ignore[arg-type]
+            AcceptanceRow.department_id == department_id,
+            AcceptanceRow.project_id == project_id
+            if project_id is not None
+            else AcceptanceRow.project_id.is_(None),  # type: ignore[union-attr]
+            AcceptanceRow.code == code,
+        )
+    )
+    session.execute(
+        insert(AcceptanceRow),
+        [
+            {
+                "department_id": department_id,
+                "project_id": project_id,
+                "code": code,
+                "reason": reason.strip(),
+                "accepted_by": user,
+                "accepted_at": utcnow(),
+            }
+        ],
+    )
+    record_change(
+        session,
+        user=user,
+        entity="acceptance",
+        action="create",
+        department_id=department_id,
+        project_id=project_id,
+        entity_key=code,
+        after={"code": code, "reason": reason.strip()},
+    )
+
+
+def withdraw_acceptance(
+    session: Session, *, department_id: int, project_id: int | None, code: str, user: str
+) -> None:
+    session.execute(
+        delete(AcceptanceRow).where(  # type: ignore[arg-type]
+            AcceptanceRow.department_id == department_id,
+            AcceptanceRow.project_id == project_id
+            if project_id is not None
+            else AcceptanceRow.project_id.is_(None),  # type: ignore[union-attr]
+            AcceptanceRow.code == code,
+        )
+    )
+    record_change(
+        session,
+        user=user,
+        entity="acceptance",
+        action="delete",
+        department_id=department_id,
+        project_id=project_id,
+        entity_key=code,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    at: datetime
+    user: str
+    entity: str
+    entity_key: str
+    action: str
+    before: Any
+    after: Any
+
+
+def history(
+    session: Session, *, department_id: int | None = None, project_id: int | None = None, limit: int = 200
+) -> list[Change]:
+    """The latest changes, newest first."""
+    statement = select(ChangeRow).order_by(ChangeRow.id.desc()).limit(limit)  # type: ignore[union-attr]
+    if department_id is not None:
+        statement = statement.where(ChangeRow.department_id == department_id)
+    if project_id is not None:
+        statement = statement.where(ChangeRow.project_id == project_id)
+    return [
+        Change(row.at, row.user, row.entity, row.entity_key, row.action, row.before, row.after)
+        for row in session.scalars(statement)
+    ]

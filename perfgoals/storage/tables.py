@@ -1,0 +1,217 @@
+"""The database tables, all in one place (SQLModel).
+
+Rows mirror :mod:`perfgoals.models`; :mod:`perfgoals.storage.repository` converts between the two.
+Every child row belongs to a department-year and goes when it goes (``ON DELETE CASCADE``), except
+the change history, which outlives what it describes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from perfgoals.storage.types import ExactDecimal, JsonText
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _money() -> Any:
+    return Field(default=None, sa_type=ExactDecimal, nullable=True)
+
+
+def _json(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(JsonText, nullable=nullable))
+
+
+def _parent(table: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Any:
+    return Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey(f"{table}.id", ondelete=ondelete), nullable=nullable, index=True
+        ),
+    )
+
+
+class DepartmentRow(SQLModel, table=True):
+    __tablename__ = "department"
+    __table_args__ = (UniqueConstraint("code", "year", name="uq_department_code_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    year: int = Field(index=True)
+    money_unit: str = Field(default="万元", max_length=10)
+    framework: str = Field(default="mof-2015", max_length=40)
+    goal_overall: str = ""
+    goal_itemised: str = ""
+    goal_safeguards: str = ""
+    org_units: Any = _json()
+    function_total: Any = _json()
+    procurement_total: Decimal | None = _money()
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class BudgetLineRow(SQLModel, table=True):
+    __tablename__ = "budget_line"
+    __table_args__ = (UniqueConstraint("department_id", "code", name="uq_budget_line_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = _parent("department")
+    position: int
+    code: str = Field(max_length=7)
+    name: str = Field(max_length=200)
+    unit: str = Field(default="万元", max_length=10)
+    total: Decimal | None = _money()
+    basic: Decimal | None = _money()
+    project: Decimal | None = _money()
+    income_total: Decimal | None = _money()
+    income_current: Decimal | None = _money()
+    carryover: Decimal | None = _money()
+    other_expenses: Any = _json()
+    income_sources: Any = _json()
+    fiscal: Any = _json()
+
+
+class EconomicLineRow(SQLModel, table=True):
+    __tablename__ = "economic_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = _parent("department")
+    position: int
+    code: str = Field(max_length=5)
+    name: str = Field(max_length=200)
+    unit: str = Field(default="万元", max_length=10)
+    total: Decimal | None = _money()
+    personnel: Decimal | None = _money()
+    public: Decimal | None = _money()
+
+
+class SummaryRowRow(SQLModel, table=True):
+    __tablename__ = "summary_row"
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = _parent("department")
+    ordinal: int
+    table_name: str = Field(max_length=40)
+    side: str = Field(max_length=4)
+    position: int
+    item: str = Field(max_length=200)
+    unit: str = Field(default="万元", max_length=10)
+    amounts: Any = _json()
+
+
+class ThreePublicRowRow(SQLModel, table=True):
+    __tablename__ = "three_public_row"
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = _parent("department")
+    ordinal: int
+    position: int
+    item: str = Field(max_length=200)
+    category: str = Field(max_length=40)
+    unit: str = Field(default="万元", max_length=10)
+    total: Decimal | None = _money()
+    amounts: Any = _json()
+
+
+class ProcurementItemRow(SQLModel, table=True):
+    __tablename__ = "procurement_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = _parent("department")
+    ordinal: int
+    project_name: str = Field(default="", max_length=300)
+    project_budget: Decimal | None = _money()
+    item: str = Field(max_length=300)
+    catalogue_code: str = Field(default="", max_length=40)
+    measure: str = Field(default="", max_length=20)
+    quantity: Decimal | None = _money()
+    unit_price: Decimal | None = _money()
+    amount: Decimal | None = _money()
+    unit: str = Field(default="万元", max_length=10)
+    funding: Any = _json()
+    sme_reserved: Decimal | None = _money()
+
+
+class ProjectRow(SQLModel, table=True):
+    __tablename__ = "project"
+    __table_args__ = (UniqueConstraint("department_id", "name", name="uq_project_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = _parent("department")
+    position: int
+    name: str = Field(max_length=300)
+    code: str | None = Field(default=None, max_length=60)
+    budget_line_code: str | None = Field(default=None, max_length=7)
+    line_link: str | None = Field(default=None, max_length=20)
+    fund_source: str | None = Field(default=None, max_length=20)
+    fund_source_detail: str | None = Field(default=None, max_length=200)
+    budget_amount: Decimal | None = _money()
+    amount_unit: str = Field(default="万元", max_length=10)
+    amount_source: str = Field(default="entered", max_length=20)
+    owner: str = Field(default="", max_length=100)
+    status: str = Field(default="草稿", max_length=20)
+    notes: str = ""
+    goal_text: str = ""
+    revision: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = Field(default="", max_length=100)
+
+
+class IndicatorRow(SQLModel, table=True):
+    __tablename__ = "indicator"
+    __table_args__ = (Index("ix_indicator_project_position", "project_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False)
+    )
+    position: int
+    level1: str = ""
+    level2: str = ""
+    level3: str = ""
+    description: str = ""
+    value: str = ""
+    basis: str = ""
+    mid_term_value: str | None = None
+    weight: Decimal | None = _money()
+    direction: str | None = Field(default=None, max_length=4)
+    unit: str | None = Field(default=None, max_length=40)
+    reference_value: str | None = None
+
+
+class AcceptanceRow(SQLModel, table=True):
+    __tablename__ = "acceptance"
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = _parent("department")
+    project_id: int | None = _parent("project", nullable=True)
+    code: str = Field(max_length=10)
+    reason: str
+    accepted_by: str = Field(default="", max_length=100)
+    accepted_at: datetime | None = None
+
+
+class ChangeRow(SQLModel, table=True):
+    """One entry of the change history: who changed what, when, with before and after."""
+
+    __tablename__ = "change_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    user: str = Field(default="", max_length=100)
+    department_id: int | None = _parent("department", nullable=True, ondelete="SET NULL")
+    department_key: str = Field(default="", max_length=80)
+    project_id: int | None = Field(default=None)
+    entity: str = Field(max_length=40)
+    entity_key: str = Field(default="", max_length=300)
+    action: str = Field(max_length=20)
+    before: Any = _json()
+    after: Any = _json()
