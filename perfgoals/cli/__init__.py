@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "perfgoals.cli.checking",
     "perfgoals.cli.exporting",
     "perfgoals.cli.interactive",
+    "perfgoals.cli.rollover",
 )
 
 
