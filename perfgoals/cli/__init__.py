@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -79,7 +79,7 @@ def _tokens(text: str) -> Iterator[str]:
 class ChineseHelpFormatter(click.HelpFormatter):
     """Click's formatter, measuring text by display width so that Chinese help lines up."""
 
-    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         rows = list(rows)
         first_width = min(max((display_width(first) for first, _ in rows), default=0), col_max)
         text_width = max((self.width or 80) - first_width - col_spacing - self.current_indent, 20)

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlmodel import Session
+from sqlalchemy import CursorResult, delete, func, insert, select, update
+from sqlmodel import Session, col
 
 from perfgoals.models import (
     Acceptance,
@@ -93,17 +93,23 @@ class DepartmentKey:
 def list_departments(session: Session, *, year: int | None = None) -> list[DepartmentKey]:
     """Every department-year in the database (or of ``year``), with its number of projects."""
     counts = (
-        select(ProjectRow.department_id, func.count().label("n"))
-        .group_by(ProjectRow.department_id)
+        select(col(ProjectRow.department_id), func.count().label("n"))
+        .group_by(col(ProjectRow.department_id))
         .subquery()
     )
     statement = (
-        select(DepartmentRow.id, DepartmentRow.code, DepartmentRow.name, DepartmentRow.year, counts.c.n)
-        .outerjoin(counts, counts.c.department_id == DepartmentRow.id)
-        .order_by(DepartmentRow.year.desc(), DepartmentRow.code)  # type: ignore[attr-defined]
+        select(
+            col(DepartmentRow.id),
+            col(DepartmentRow.code),
+            col(DepartmentRow.name),
+            col(DepartmentRow.year),
+            counts.c.n,
+        )
+        .outerjoin(counts, counts.c.department_id == col(DepartmentRow.id))
+        .order_by(col(DepartmentRow.year).desc(), col(DepartmentRow.code))
     )
     if year is not None:
-        statement = statement.where(DepartmentRow.year == year)
+        statement = statement.where(col(DepartmentRow.year) == year)
     return [DepartmentKey(row[0], row[1], row[2], row[3], row[4] or 0) for row in session.execute(statement)]
 
 
@@ -190,8 +196,8 @@ def load_departments(session: Session, *, department_ids: Sequence[int]) -> list
     ids = list(department_ids)
     departments = {
         row.id: row
-        for row in session.execute(select(*_columns(DepartmentRow)).where(DepartmentRow.id.in_(ids)))
-    }  # type: ignore[union-attr]
+        for row in session.execute(select(*_columns(DepartmentRow)).where(col(DepartmentRow.id).in_(ids)))
+    }
     missing = [i for i in ids if i not in departments]
     if missing:
         raise NotFound(f"找不到编号为 {missing[0]} 的部门")
@@ -205,20 +211,20 @@ def load_departments(session: Session, *, department_ids: Sequence[int]) -> list
             grouped[row.department_id].append(row)
         return grouped
 
-    lines = children(BudgetLineRow, BudgetLineRow.position)
-    economic = children(EconomicLineRow, EconomicLineRow.position)
-    summary = children(SummaryRowRow, SummaryRowRow.ordinal)
-    three = children(ThreePublicRowRow, ThreePublicRowRow.ordinal)
-    procurement = children(ProcurementItemRow, ProcurementItemRow.ordinal)
-    projects = children(ProjectRow, ProjectRow.position)
-    acceptances = children(AcceptanceRow, AcceptanceRow.id)
+    lines = children(BudgetLineRow, col(BudgetLineRow.position))
+    economic = children(EconomicLineRow, col(EconomicLineRow.position))
+    summary = children(SummaryRowRow, col(SummaryRowRow.ordinal))
+    three = children(ThreePublicRowRow, col(ThreePublicRowRow.ordinal))
+    procurement = children(ProcurementItemRow, col(ProcurementItemRow.ordinal))
+    projects = children(ProjectRow, col(ProjectRow.position))
+    acceptances = children(AcceptanceRow, col(AcceptanceRow.id))
 
     indicators: dict[int, list[Indicator]] = defaultdict(list)
     statement = (
         select(*_columns(IndicatorRow))
-        .join(ProjectRow, ProjectRow.id == IndicatorRow.project_id)  # type: ignore[arg-type]
-        .where(ProjectRow.department_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(IndicatorRow.project_id, IndicatorRow.position)
+        .join(ProjectRow, col(ProjectRow.id) == col(IndicatorRow.project_id))
+        .where(col(ProjectRow.department_id).in_(ids))
+        .order_by(col(IndicatorRow.project_id), col(IndicatorRow.position))
     )
     for row in session.execute(statement):
         indicators[row.project_id].append(_indicator(row))
@@ -328,18 +334,18 @@ def load_department(session: Session, *, department_id: int) -> Department:
 
 def load_project(session: Session, *, project_id: int) -> Project:
     """One project with its goal table, in three statements."""
-    row = session.execute(select(*_columns(ProjectRow)).where(ProjectRow.id == project_id)).first()
+    row = session.execute(select(*_columns(ProjectRow)).where(col(ProjectRow.id) == project_id)).first()
     if row is None:
         raise NotFound(f"找不到编号为 {project_id} 的项目（可能已被他人删除）")
     indicator_rows = session.execute(
         select(*_columns(IndicatorRow))
-        .where(IndicatorRow.project_id == project_id)
-        .order_by(IndicatorRow.position)
+        .where(col(IndicatorRow.project_id) == project_id)
+        .order_by(col(IndicatorRow.position))
     )
     acceptance_rows = session.execute(
         select(*_columns(AcceptanceRow))
-        .where(AcceptanceRow.project_id == project_id)
-        .order_by(AcceptanceRow.id)
+        .where(col(AcceptanceRow.project_id) == project_id)
+        .order_by(col(AcceptanceRow.id))
     )
     return _project(row, [_indicator(r) for r in indicator_rows], [_acceptance(r) for r in acceptance_rows])
 
@@ -427,7 +433,7 @@ def _insert_projects(
         for i, project in enumerate(projects)
     ]
     result = session.execute(
-        insert(ProjectRow).returning(ProjectRow.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
+        insert(ProjectRow).returning(col(ProjectRow.id), sort_by_parameter_order=True),
         values,
     )
     ids = [row[0] for row in result]
@@ -488,8 +494,8 @@ def save_department(
     Returns the new department id.  Without ``replace`` an existing department-year is an error.
     """
     existing = session.execute(
-        select(DepartmentRow.id).where(
-            DepartmentRow.code == department.code, DepartmentRow.year == department.year
+        select(col(DepartmentRow.id)).where(
+            col(DepartmentRow.code) == department.code, col(DepartmentRow.year) == department.year
         )
     ).scalar_one_or_none()
     before: Any = None
@@ -501,7 +507,7 @@ def save_department(
             )
         before = {
             "projects": session.execute(
-                select(func.count()).select_from(ProjectRow).where(ProjectRow.department_id == existing)
+                select(func.count()).select_from(ProjectRow).where(col(ProjectRow.department_id) == existing)
             ).scalar_one()
         }
         delete_department(session, department_id=existing)
@@ -523,8 +529,8 @@ def save_department(
         "updated_at": utcnow(),
     }
     department_id = session.execute(
-        insert(DepartmentRow).returning(DepartmentRow.id),
-        [values],  # type: ignore[arg-type]
+        insert(DepartmentRow).returning(col(DepartmentRow.id)),
+        [values],
     ).scalar_one()
     _insert_many(
         session,
@@ -647,7 +653,7 @@ def save_department(
 
 def delete_department(session: Session, *, department_id: int) -> None:
     # Children go by ON DELETE CASCADE; the change history keeps its entries (SET NULL).
-    session.execute(delete(DepartmentRow).where(DepartmentRow.id == department_id))  # type: ignore[arg-type]
+    session.execute(delete(DepartmentRow).where(col(DepartmentRow.id) == department_id))
 
 
 def _project_snapshot(project: Project) -> dict[str, Any]:
@@ -666,7 +672,7 @@ def save_project(session: Session, *, project: Project, expected_revision: int, 
     new_revision = expected_revision + 1
     result = session.execute(
         update(ProjectRow)
-        .where(ProjectRow.id == project.id, ProjectRow.revision == expected_revision)  # type: ignore[arg-type]
+        .where(col(ProjectRow.id) == project.id, col(ProjectRow.revision) == expected_revision)
         .values(
             {
                 key: value
@@ -682,17 +688,17 @@ def save_project(session: Session, *, project: Project, expected_revision: int, 
             }
         )
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if cast(CursorResult[Any], result).rowcount != 1:
         raise RevisionConflict(
             f"项目“{project.name}”已被 {current.goal.revision and _last_editor(session, project.id)} "
             f"保存为第 {current.goal.revision} 版（你打开的是第 {expected_revision} 版），未保存。",
             current=current,
         )
-    session.execute(delete(IndicatorRow).where(IndicatorRow.project_id == project.id))  # type: ignore[arg-type]
+    session.execute(delete(IndicatorRow).where(col(IndicatorRow.project_id) == project.id))
     _insert_many(session, IndicatorRow, _indicator_values(project.goal.indicators, project.id))
     saved = project.model_copy(update={"goal": project.goal.model_copy(update={"revision": new_revision})})
     department_id = session.execute(
-        select(ProjectRow.department_id).where(ProjectRow.id == project.id)
+        select(col(ProjectRow.department_id)).where(col(ProjectRow.id) == project.id)
     ).scalar_one()
     record_change(
         session,
@@ -710,7 +716,7 @@ def save_project(session: Session, *, project: Project, expected_revision: int, 
 
 def _last_editor(session: Session, project_id: int) -> str:
     editor = session.execute(
-        select(ProjectRow.updated_by).where(ProjectRow.id == project_id)
+        select(col(ProjectRow.updated_by)).where(col(ProjectRow.id) == project_id)
     ).scalar_one_or_none()
     return editor or "他人"
 
@@ -718,14 +724,14 @@ def _last_editor(session: Session, project_id: int) -> str:
 def add_project(session: Session, *, department_id: int, project: Project, user: str) -> Project:
     """Add a project at the end of the department's list; its name must be new there."""
     clash = session.execute(
-        select(ProjectRow.id).where(
-            ProjectRow.department_id == department_id, ProjectRow.name == project.name
+        select(col(ProjectRow.id)).where(
+            col(ProjectRow.department_id) == department_id, col(ProjectRow.name) == project.name
         )
     ).first()
     if clash is not None:
         raise AlreadyExists(f"本部门已有名为“{project.name}”的项目")
     last = session.execute(
-        select(func.max(ProjectRow.position)).where(ProjectRow.department_id == department_id)
+        select(func.max(col(ProjectRow.position))).where(col(ProjectRow.department_id) == department_id)
     ).scalar_one()
     [project_id] = _insert_projects(
         session, department_id=department_id, projects=[project], user=user, first_position=(last or 0) + 1
@@ -746,9 +752,9 @@ def add_project(session: Session, *, department_id: int, project: Project, user:
 def delete_project(session: Session, *, project_id: int, user: str) -> None:
     project = load_project(session, project_id=project_id)
     department_id = session.execute(
-        select(ProjectRow.department_id).where(ProjectRow.id == project_id)
+        select(col(ProjectRow.department_id)).where(col(ProjectRow.id) == project_id)
     ).scalar_one()
-    session.execute(delete(ProjectRow).where(ProjectRow.id == project_id))  # type: ignore[arg-type]
+    session.execute(delete(ProjectRow).where(col(ProjectRow.id) == project_id))
     record_change(
         session,
         user=user,
@@ -768,12 +774,12 @@ def accept_finding(
     if not reason.strip():
         raise StorageError("接受问题必须写明理由")
     session.execute(
-        delete(AcceptanceRow).where(  # type: ignore[arg-type]
-            AcceptanceRow.department_id == department_id,
-            AcceptanceRow.project_id == project_id
+        delete(AcceptanceRow).where(
+            col(AcceptanceRow.department_id) == department_id,
+            col(AcceptanceRow.project_id) == project_id
             if project_id is not None
-            else AcceptanceRow.project_id.is_(None),  # type: ignore[union-attr]
-            AcceptanceRow.code == code,
+            else col(AcceptanceRow.project_id).is_(None),
+            col(AcceptanceRow.code) == code,
         )
     )
     session.execute(
@@ -805,12 +811,12 @@ def withdraw_acceptance(
     session: Session, *, department_id: int, project_id: int | None, code: str, user: str
 ) -> None:
     session.execute(
-        delete(AcceptanceRow).where(  # type: ignore[arg-type]
-            AcceptanceRow.department_id == department_id,
-            AcceptanceRow.project_id == project_id
+        delete(AcceptanceRow).where(
+            col(AcceptanceRow.department_id) == department_id,
+            col(AcceptanceRow.project_id) == project_id
             if project_id is not None
-            else AcceptanceRow.project_id.is_(None),  # type: ignore[union-attr]
-            AcceptanceRow.code == code,
+            else col(AcceptanceRow.project_id).is_(None),
+            col(AcceptanceRow.code) == code,
         )
     )
     record_change(
@@ -839,11 +845,11 @@ def history(
     session: Session, *, department_id: int | None = None, project_id: int | None = None, limit: int = 200
 ) -> list[Change]:
     """The latest changes, newest first."""
-    statement = select(ChangeRow).order_by(ChangeRow.id.desc()).limit(limit)  # type: ignore[union-attr]
+    statement = select(ChangeRow).order_by(col(ChangeRow.id).desc()).limit(limit)
     if department_id is not None:
-        statement = statement.where(ChangeRow.department_id == department_id)
+        statement = statement.where(col(ChangeRow.department_id) == department_id)
     if project_id is not None:
-        statement = statement.where(ChangeRow.project_id == project_id)
+        statement = statement.where(col(ChangeRow.project_id) == project_id)
     return [
         Change(row.at, row.user, row.entity, row.entity_key, row.action, row.before, row.after)
         for row in session.scalars(statement)
