@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
 from pydantic import ValidationError
 
 from perfgoals.errors import PerfgoalsError
@@ -37,13 +35,14 @@ def json_path(location: tuple[int | str, ...]) -> str:
 def parse_document(text: str, *, source: str) -> Department:
     """Validate a document's text; raises :class:`DocumentError` naming ``source`` and the JSON path."""
     try:
-        data: Any = json.loads(text)
+        json.loads(text)
     except json.JSONDecodeError as exc:
         raise DocumentError(
             f"{source}：第 {exc.lineno} 行第 {exc.colno} 列不是有效的 JSON（{exc.msg}）"
         ) from None
     try:
-        return DepartmentDocument.model_validate(data).department
+        # Validating the text itself keeps JSON numbers exact when they become Decimals.
+        return DepartmentDocument.model_validate_json(text).department
     except ValidationError as exc:
         first = exc.errors()[0]
         more = f"（另有 {exc.error_count() - 1} 处问题）" if exc.error_count() > 1 else ""

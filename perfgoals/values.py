@@ -188,6 +188,7 @@ _PERIOD_MONTH = re.compile(
 )
 _PERIOD_YEAR = re.compile(r"^(?P<y>\d{4})年(?:度|全年|内|底|末)?(?P<before>前|之前)?$")
 _PERIOD_YEAR_SPAN = re.compile(r"^(?P<y1>\d{4})年?-(?P<y2>\d{4})年$")
+_DATE_LIKE = re.compile(r"^\d{4}[.年/-]\d{1,2}月")
 _EMBEDDED_MONEY = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>亿元|万元|千元|元)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _UNIT_TEXT = re.compile(r"^[^\d\s]{0,8}$")
@@ -311,7 +312,7 @@ def parse_value(raw: str) -> ParsedValue:
     if parsed is None:
         if _CJK.search(body or text) and not re.search(r"\d", body or text):
             return ParsedValue(raw, ValueKind.QUALITATIVE, comparator)
-        if _CJK.search(text) and len(text) > 6:
+        if len(_CJK.findall(text)) * 2 >= len(text):  # mostly words, with a figure in passing
             return ParsedValue(raw, ValueKind.QUALITATIVE, comparator)
         return ParsedValue(raw, ValueKind.UNRECOGNISED, comparator)
     return ParsedValue(
@@ -337,6 +338,8 @@ def _parse_body(body: str, comparator: Comparator | None) -> ParsedValue | None:
             period_start=period.period_start,
             period_end=period.period_end,
         )
+    if _DATE_LIKE.match(body):
+        return None  # a date with an impossible month must not pass for a quantity of 月
     if body.startswith("百分之"):
         number = _decimal(body[3:])
         if number is not None:

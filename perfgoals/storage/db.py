@@ -19,7 +19,7 @@ from typing import Any
 import platformdirs
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
 from perfgoals.errors import PerfgoalsError
@@ -119,11 +119,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    if backend == "postgresql":
-        return create_engine(
-            url, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": int(_lock_timeout()) + 1}
-        )
-    return create_engine(url, echo=echo)
+    try:
+        if backend == "postgresql":
+            return create_engine(
+                url, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": int(_lock_timeout()) + 1}
+            )
+        return create_engine(url, echo=echo)
+    except (NoSuchModuleError, ArgumentError, ImportError) as exc:
+        raise DatabaseUnavailable(f"不支持的数据库地址 {describe_url(url)}：{exc}") from None
 
 
 def translate_error(exc: Exception, url: str) -> StorageError:

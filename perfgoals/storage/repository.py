@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, select, update
+from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
 from sqlmodel import Session, col
 
 from perfgoals.models import (
@@ -463,6 +463,13 @@ def record_change(
     after: Any = None,
 ) -> None:
     """Add one entry to the change history (in the caller's transaction)."""
+    if department_id is not None and not department_key:
+        # The key (code/year) lets the history of a department-year survive its replacement.
+        found = session.execute(
+            select(col(DepartmentRow.code), col(DepartmentRow.year)).where(col(DepartmentRow.id) == department_id)
+        ).first()
+        if found is not None:
+            department_key = f"{found[0]}/{found[1]}"
     session.execute(
         insert(ChangeRow),
         [
@@ -847,7 +854,13 @@ def history(
     """The latest changes, newest first."""
     statement = select(ChangeRow).order_by(col(ChangeRow.id).desc()).limit(limit)
     if department_id is not None:
-        statement = statement.where(col(ChangeRow.department_id) == department_id)
+        found = session.execute(
+            select(col(DepartmentRow.code), col(DepartmentRow.year)).where(col(DepartmentRow.id) == department_id)
+        ).first()
+        key = f"{found[0]}/{found[1]}" if found is not None else ""
+        statement = statement.where(
+            or_(col(ChangeRow.department_id) == department_id, col(ChangeRow.department_key) == key)
+        )
     if project_id is not None:
         statement = statement.where(col(ChangeRow.project_id) == project_id)
     return [

@@ -208,7 +208,7 @@ class ChangeRow(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, index=True)
     user: str = Field(default="", max_length=100)
     department_id: int | None = _parent("department", nullable=True, ondelete="SET NULL")
-    department_key: str = Field(default="", max_length=80)
+    department_key: str = Field(default="", max_length=80, index=True)
     project_id: int | None = Field(default=None)
     entity: str = Field(max_length=40)
     entity_key: str = Field(default="", max_length=300)

@@ -1,0 +1,44 @@
+"""A database made by the first release opens in this one without loss."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+
+from perfgoals.documents import dump_document
+from perfgoals.storage import repository as repo
+from perfgoals.storage.db import head_revision, open_database, read_session
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def test_first_release_database_is_upgraded_without_loss(tmp_path: Path) -> None:
+    database = tmp_path / "old.db"
+    shutil.copy(DATA / "release-0.1.0.db", database)
+    engine = open_database(str(database))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+        indexes = {index["name"] for index in inspect(connection).get_indexes("change_log")}
+    assert "ix_change_log_department_key" in indexes
+    with read_session(engine) as session:
+        key = repo.find_department(session, code="731", year=2022)
+        department = repo.load_department(session, department_id=key.id)
+        changes = repo.history(session, department_id=key.id)
+    assert dump_document(department) == (DATA / "release-0.1.0.json").read_text(encoding="utf-8")
+    assert [c.user for c in changes] == ["release-0.1.0"]
+
+
+def test_a_fresh_database_and_an_upgraded_one_have_the_same_tables(tmp_path: Path) -> None:
+    database = tmp_path / "old.db"
+    shutil.copy(DATA / "release-0.1.0.db", database)
+    upgraded = open_database(str(database))
+    fresh = open_database(str(tmp_path / "fresh.db"))
+    with upgraded.connect() as a, fresh.connect() as b:
+        tables_a, tables_b = inspect(a).get_table_names(), inspect(b).get_table_names()
+        assert tables_a == tables_b
+        for table in tables_a:
+            columns_a = [(c["name"], str(c["type"])) for c in inspect(a).get_columns(table)]
+            columns_b = [(c["name"], str(c["type"])) for c in inspect(b).get_columns(table)]
+            assert columns_a == columns_b, table

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from perfgoals.money import AmountError, normalise_unit, parse_amount, parse_user_amount, rounding_tolerance, to_wan
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("1135.10", D("1135.10")), ("1,135.10", D("1135.10")), ("１１３５.１０", D("1135.10")), (" 29.73 ", D("29.73")),
+     ("", None), ("——", None), ("-5.5", D("-5.5"))],
+)
+def test_parse_amount(text: str, amount: D | None) -> None:
+    assert parse_amount(text) == amount
+    if amount is not None:
+        assert str(parse_amount(text)) == str(amount)  # the scale as written
+
+
+@pytest.mark.parametrize("text", ["12a", "1,13,5.10", "一百", "1.2.3"])
+def test_parse_amount_refuses_what_is_not_a_figure(text: str) -> None:
+    with pytest.raises(AmountError, match="不是金额"):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "wan"),
+    [("21.87", D("21.87")), ("二十一点八七", D("21.87")), ("壹佰贰拾", D("120")), ("218700元", D("21.87")),
+     ("二十一万八千七百元", D("21.87")), ("1.2亿元", D("12000")), ("12万元", D("12")), ("１２.５", D("12.5")),
+     ("1,135.10", D("1135.10"))],
+)
+def test_parse_user_amount_in_wan(text: str, wan: D) -> None:
+    assert parse_user_amount(text, "万元") == wan
+
+
+def test_parse_user_amount_errors() -> None:
+    with pytest.raises(AmountError):
+        parse_user_amount("许多")
+    with pytest.raises(AmountError, match="不能为空"):
+        parse_user_amount(" ")
+
+
+def test_units() -> None:
+    assert normalise_unit("单位：万元") == "万元"
+    assert normalise_unit("金额单位:元") == "元"
+    assert to_wan(D("755"), "元") == D("0.0755")
+    assert to_wan(D("1.5"), "亿元") == D("15000")
+    with pytest.raises(AmountError):
+        normalise_unit("单位：美元")
+
+
+def test_rounding_tolerance() -> None:
+    assert rounding_tolerance(10) == D("0.050")
+    assert rounding_tolerance(0) == D("0.005")
