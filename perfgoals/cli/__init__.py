@@ -76,6 +76,9 @@ def _tokens(text: str) -> Iterator[str]:
         yield word
 
 
+_HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+
 class ChineseHelpFormatter(click.HelpFormatter):
     """Click's formatter, measuring text by display width so that Chinese help lines up."""
 
@@ -97,6 +100,12 @@ class ChineseHelpFormatter(click.HelpFormatter):
             self.write(lines[0] + "\n")
             for line in lines[1:]:
                 self.write(" " * (self.current_indent + first_width + col_spacing) + line + "\n")
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：" if prefix is None else prefix)
 
     def write_text(self, text: str) -> None:
         indent = " " * self.current_indent
@@ -138,12 +147,37 @@ def _login_name() -> str:
         return "unknown"
 
 
-class PerfgoalsGroup(click.Group):
-    """Loads the command modules lazily and turns user-facing errors into one line and an exit code."""
+class PerfgoalsCommand(click.Command):
+    """A command whose help option speaks Chinese."""
 
     context_class = _Context
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示帮助并退出。"
+        return option
+
+
+class PerfgoalsGroup(click.Group):
+    """Loads the command modules lazily and turns user-facing errors into one line and an exit code."""
+
+    context_class = _Context
+    command_class = PerfgoalsCommand
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示帮助并退出。"
+        return option
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "[命令] [参数]...")
         super().__init__(*args, **kwargs)
         self._loaded = False
 
@@ -242,6 +276,38 @@ def handled() -> Iterator[None]:
         fail(str(exc), exc.exit_code)
 
 
+_CLICK_PHRASES = (
+    ("No such option", "没有这个选项"),
+    ("No such command", "没有这个命令"),
+    ("Missing option", "缺少选项"),
+    ("Missing argument", "缺少参数"),
+    ("Invalid value for", "取值无效："),
+    ("Got unexpected extra argument", "多余的参数"),
+    ("Got unexpected extra arguments", "多余的参数"),
+    ("requires an argument", "需要一个值"),
+    ("is not a valid integer", "不是有效的整数"),
+    ("does not exist", "不存在"),
+    ("Did you mean", "是否要用"),
+)
+
+
+def _chinese_usage_message(message: str) -> str:
+    for english, chinese in _CLICK_PHRASES:
+        message = message.replace(english, chinese)
+    return message
+
+
 def run() -> None:
-    """Console-script entry point."""
-    main(prog_name="perfgoals")
+    """Console-script entry point: usage errors in Chinese, exit code 2."""
+    try:
+        result = main.main(prog_name="perfgoals", standalone_mode=False)
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+        fail(_chinese_usage_message(exc.format_message()), exc.exit_code)
+    except click.Abort:
+        click.echo("已取消。", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        fail(_chinese_usage_message(exc.format_message()), exc.exit_code)
+    sys.exit(result if isinstance(result, int) else 0)
