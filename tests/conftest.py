@@ -25,7 +25,9 @@ def _fresh_pg_database() -> Iterator[str]:
     """A new, empty PostgreSQL database on the test server, dropped afterwards."""
     base = os.environ.get(PG_ENV)
     if not base:
-        pytest.skip(f"PostgreSQL 测试未运行：未设置 {PG_ENV}（例如 postgresql+psycopg://postgres@127.0.0.1:5432/test）")
+        pytest.skip(
+            f"PostgreSQL 测试未运行：未设置 {PG_ENV}（例如 postgresql+psycopg://postgres@127.0.0.1:5432/test）"
+        )
     name = f"perfgoals_t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -75,14 +77,28 @@ class CliResult:
 def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Run ``perfgoals ARGS`` as a subprocess on a database in ``tmp_path`` (or ``db=``)."""
 
-    def run(*args: str, db: str | None = None, input: str | None = None, cwd: Path | None = None,
-            env: dict[str, str] | None = None) -> CliResult:
-        environment = {**os.environ, "PERFGOALS_DB": db or str(tmp_path / "cli.db"), "PERFGOALS_USER": "测试员"}
+    def run(
+        *args: str,
+        db: str | None = None,
+        input: str | None = None,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> CliResult:
+        environment = {
+            **os.environ,
+            "PERFGOALS_DB": db or str(tmp_path / "cli.db"),
+            "PERFGOALS_USER": "测试员",
+        }
         environment.update(env or {})
         completed = subprocess.run(
             [sys.executable, "-m", "perfgoals", *args],
-            capture_output=True, text=True, encoding="utf-8", input=input, cwd=cwd or tmp_path,
-            env=environment, timeout=300,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            input=input,
+            cwd=cwd or tmp_path,
+            env=environment,
+            timeout=300,
         )
         return CliResult(completed.returncode, completed.stdout, completed.stderr)
 

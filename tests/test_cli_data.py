@@ -69,11 +69,17 @@ def test_load_replaces_the_same_department_year_in_one_go(cli, department_file: 
 @pytest.mark.parametrize(
     ("mutate", "where"),
     [
-        (lambda d: d["department"]["projects"][0]["goal"]["indicators"][1].update(level1=7), "$.department.projects[0].goal.indicators[1].level1"),
+        (
+            lambda d: d["department"]["projects"][0]["goal"]["indicators"][1].update(level1=7),
+            "$.department.projects[0].goal.indicators[1].level1",
+        ),
         (lambda d: d["department"].update(year="二〇二二"), "$.department.year"),
         (lambda d: d["department"]["budget_lines"][0].update(code="20"), "$.department.budget_lines[0].code"),
         (lambda d: d["department"]["projects"][1].update(colour="red"), "$.department.projects[1].colour"),
-        (lambda d: d["department"]["projects"][0].update(budget_amount="21,87"), "$.department.projects[0].budget_amount"),
+        (
+            lambda d: d["department"]["projects"][0].update(budget_amount="21,87"),
+            "$.department.projects[0].budget_amount",
+        ),
     ],
 )
 def test_a_document_that_does_not_match_the_schema_is_refused_with_its_place(  # type: ignore[no-untyped-def]
@@ -146,7 +152,9 @@ def test_history_lists_who_did_what(cli, department_file: Path) -> None:  # type
     assert len(lines) == 2 and all("测试员\t读入\tdepartment\t张家口市科学技术协会" in line for line in lines)
 
 
-def test_database_url_option_works_for_postgresql(cli, department_file: Path, tmp_path: Path, pg_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_database_url_option_works_for_postgresql(
+    cli, department_file: Path, tmp_path: Path, pg_url: str
+) -> None:  # type: ignore[no-untyped-def]
     assert cli("--db", pg_url, "load", str(department_file)).code == 0
     out = tmp_path / "pg.json"
     assert cli("--db", pg_url, "dump", "-o", str(out)).code == 0

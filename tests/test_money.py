@@ -4,13 +4,27 @@ from decimal import Decimal as D
 
 import pytest
 
-from perfgoals.money import AmountError, normalise_unit, parse_amount, parse_user_amount, rounding_tolerance, to_wan
+from perfgoals.money import (
+    AmountError,
+    normalise_unit,
+    parse_amount,
+    parse_user_amount,
+    rounding_tolerance,
+    to_wan,
+)
 
 
 @pytest.mark.parametrize(
     ("text", "amount"),
-    [("1135.10", D("1135.10")), ("1,135.10", D("1135.10")), ("１１３５.１０", D("1135.10")), (" 29.73 ", D("29.73")),
-     ("", None), ("——", None), ("-5.5", D("-5.5"))],
+    [
+        ("1135.10", D("1135.10")),
+        ("1,135.10", D("1135.10")),
+        ("１１３５.１０", D("1135.10")),
+        (" 29.73 ", D("29.73")),
+        ("", None),
+        ("——", None),
+        ("-5.5", D("-5.5")),
+    ],
 )
 def test_parse_amount(text: str, amount: D | None) -> None:
     assert parse_amount(text) == amount
@@ -26,9 +40,17 @@ def test_parse_amount_refuses_what_is_not_a_figure(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "wan"),
-    [("21.87", D("21.87")), ("二十一点八七", D("21.87")), ("壹佰贰拾", D("120")), ("218700元", D("21.87")),
-     ("二十一万八千七百元", D("21.87")), ("1.2亿元", D("12000")), ("12万元", D("12")), ("１２.５", D("12.5")),
-     ("1,135.10", D("1135.10"))],
+    [
+        ("21.87", D("21.87")),
+        ("二十一点八七", D("21.87")),
+        ("壹佰贰拾", D("120")),
+        ("218700元", D("21.87")),
+        ("二十一万八千七百元", D("21.87")),
+        ("1.2亿元", D("12000")),
+        ("12万元", D("12")),
+        ("１２.５", D("12.5")),
+        ("1,135.10", D("1135.10")),
+    ],
 )
 def test_parse_user_amount_in_wan(text: str, wan: D) -> None:
     assert parse_user_amount(text, "万元") == wan

@@ -11,9 +11,17 @@ from perfgoals.schemas import render_all
 ROOT = Path(__file__).resolve().parent.parent
 
 CORE_MODULES = [
-    "perfgoals.models", "perfgoals.values", "perfgoals.money", "perfgoals.framework", "perfgoals.documents",
-    "perfgoals.storage.db", "perfgoals.storage.repository", "perfgoals.checks", "perfgoals.export",
-    "perfgoals.importers", "perfgoals.cli",
+    "perfgoals.models",
+    "perfgoals.values",
+    "perfgoals.money",
+    "perfgoals.framework",
+    "perfgoals.documents",
+    "perfgoals.storage.db",
+    "perfgoals.storage.repository",
+    "perfgoals.checks",
+    "perfgoals.export",
+    "perfgoals.importers",
+    "perfgoals.cli",
 ]
 
 
@@ -21,7 +29,9 @@ def test_checked_in_schemas_are_current() -> None:
     for name, text in render_all().items():
         path = ROOT / "schemas" / name
         assert path.exists(), f"schemas/{name} is missing: run python -m perfgoals.schemas"
-        assert path.read_text(encoding="utf-8") == text, f"schemas/{name} is stale: run python -m perfgoals.schemas"
+        assert path.read_text(encoding="utf-8") == text, (
+            f"schemas/{name} is stale: run python -m perfgoals.schemas"
+        )
 
 
 def test_core_modules_never_import_textual() -> None:

@@ -124,11 +124,18 @@ def test_accepting_a_finding_needs_a_reason_and_replaces_the_old_one(engine: Eng
     with read_session(engine) as session:
         project_id = repo.load_department(session, department_id=department_id).projects[0].id
     with pytest.raises(repo.StorageError, match="理由"), write_session(engine) as session:
-        repo.accept_finding(session, department_id=department_id, project_id=project_id, code="PG401",
-                            reason="  ", user="甲")
+        repo.accept_finding(
+            session, department_id=department_id, project_id=project_id, code="PG401", reason="  ", user="甲"
+        )
     with write_session(engine) as session:
-        repo.accept_finding(session, department_id=department_id, project_id=project_id, code="PG401",
-                            reason="新的理由", user="甲")
+        repo.accept_finding(
+            session,
+            department_id=department_id,
+            project_id=project_id,
+            code="PG401",
+            reason="新的理由",
+            user="甲",
+        )
     with read_session(engine) as session:
         project = repo.load_project(session, project_id=project_id or 0)
     assert [(a.code, a.reason) for a in project.acceptances] == [("PG401", "新的理由")]
@@ -171,7 +178,9 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_a_locked_database_fails_with_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_locked_database_fails_with_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PERFGOALS_LOCK_TIMEOUT", "0.3")
     path = tmp_path / "locked.db"
     engine = open_database(str(path))

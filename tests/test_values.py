@@ -53,8 +53,14 @@ def test_real_forms(raw: str, kind: ValueKind, comparator: Comparator | None, nu
 
 @pytest.mark.parametrize(
     ("raw", "wan"),
-    [("≤755元", D("0.0755")), ("≤21.87万元", D("21.87")), ("≤289360元", D("28.936")), ("≤6223.12元", D("0.622312")),
-     ("250万", D("250")), ("≤1.2亿元", D("12000"))],
+    [
+        ("≤755元", D("0.0755")),
+        ("≤21.87万元", D("21.87")),
+        ("≤289360元", D("28.936")),
+        ("≤6223.12元", D("0.622312")),
+        ("250万", D("250")),
+        ("≤1.2亿元", D("12000")),
+    ],
 )
 def test_money_is_normalised_to_wan_exactly(raw: str, wan: D) -> None:
     assert parse_value(raw).amount_wan == wan
@@ -82,7 +88,9 @@ def test_deadline_reads_as_at_most() -> None:
     assert (parsed.kind, parsed.comparator, parsed.period_end) == (ValueKind.PERIOD, LE, date(2022, 12, 31))
 
 
-@pytest.mark.parametrize("raw", ["内容丰富、形式多样", "进一步提高", "及时", "优良", "按期进行电费缴纳", "带动农村产业发展"])
+@pytest.mark.parametrize(
+    "raw", ["内容丰富、形式多样", "进一步提高", "及时", "优良", "按期进行电费缴纳", "带动农村产业发展"]
+)
 def test_qualitative(raw: str) -> None:
     parsed = parse_value(raw)
     assert parsed.kind is ValueKind.QUALITATIVE and parsed.comparator is None
@@ -105,8 +113,13 @@ def test_empty() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "reading"),
-    [("≤21.87万元", "≤ 21.87 万元"), ("≤755元", "≤ 755 元（0.0755 万元）"), ("≥ 95 %", "≥ 95 %"),
-     ("2022.1-3月", "时间 2022.01–2022.03"), ("内容丰富、形式多样", "定性")],
+    [
+        ("≤21.87万元", "≤ 21.87 万元"),
+        ("≤755元", "≤ 755 元（0.0755 万元）"),
+        ("≥ 95 %", "≥ 95 %"),
+        ("2022.1-3月", "时间 2022.01–2022.03"),
+        ("内容丰富、形式多样", "定性"),
+    ],
 )
 def test_describe_is_what_the_ui_shows(raw: str, reading: str) -> None:
     assert parse_value(raw).describe() == reading
