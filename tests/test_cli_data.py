@@ -159,3 +159,26 @@ def test_database_url_option_works_for_postgresql(
     out = tmp_path / "pg.json"
     assert cli("--db", pg_url, "dump", "-o", str(out)).code == 0
     assert out.read_bytes() == department_file.read_bytes()
+
+
+def test_demo_loads_the_sample_and_says_where(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "demo.db"
+    result = cli("demo", db=str(db))
+    assert result.code == 0, result.stderr
+    assert "张家口市科学技术协会" in result.stdout and "15 个项目" in result.stdout
+    assert f"数据库：{db}" in result.stdout
+    listing = cli("list", db=str(db))
+    assert listing.stdout.strip() == "731\t2022\t张家口市科学技术协会\t15 个项目"
+
+
+def test_sample_dump_load_dump_is_byte_identical(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("demo").code == 0
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert cli("dump", "-o", str(first)).code == 0
+    other = str(tmp_path / "other.db")
+    assert cli("load", str(first), db=other).code == 0
+    assert cli("dump", "-o", str(second), db=other).code == 0
+    assert first.read_bytes() == second.read_bytes()
+    data = json.loads(first.read_text(encoding="utf-8"))
+    assert len(data["department"]["projects"]) == 15
+    assert data["department"]["function_total"]["total"] == "1135.10"
