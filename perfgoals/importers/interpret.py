@@ -1,0 +1,1117 @@
+"""Turning a :class:`~perfgoals.importers.source.SourceDocument` into a :class:`Department`.
+
+Tables are recognised by their titles and header words, never by their position, so other provinces'
+layouts (extra columns, other orders, titles inside the table) read the same way.  Every figure keeps
+the unit its table was written in.  Whatever cannot be placed is reported by table and row.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+from pydantic import ValidationError
+
+from perfgoals.framework import DEFAULT_FRAMEWORK, get_framework
+from perfgoals.importers.errors import ImportFailure
+from perfgoals.importers.source import Paragraph, Row, SourceDocument, Table
+from perfgoals.models import (
+    DEFAULT_UNIT,
+    AmountSource,
+    BudgetLine,
+    Department,
+    DepartmentGoals,
+    Direction,
+    EconomicLine,
+    FiscalSplit,
+    GoalTable,
+    Indicator,
+    LineAmounts,
+    OrgUnit,
+    ProcurementItem,
+    Project,
+    SummaryRow,
+    SummaryTable,
+    ThreePublicRow,
+)
+from perfgoals.money import UNIT_IN_YUAN, AmountError, from_wan, normalise_unit, parse_amount, to_wan
+from perfgoals.values import ValueKind, parse_value
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something the import read but could not place."""
+
+    place: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.place}：{self.message}"
+
+
+@dataclass(slots=True)
+class Interpretation:
+    department: Department
+    notes: list[Note] = field(default_factory=list)
+    tables_read: Counter[str] = field(default_factory=Counter)
+
+
+class Kind(Enum):
+    BUDGET_SUMMARY = "收支总表"
+    FISCAL_SUMMARY = "财政拨款收支总表"
+    INCOME = "收入总表"
+    EXPENDITURE = "支出总表"
+    FISCAL_FUNCTION = "财政拨款支出表"
+    ECONOMIC = "基本支出表"
+    THREE_PUBLIC = "三公经费表"
+    PROCUREMENT = "政府采购表"
+    ORG_UNITS = "机构设置表"
+    GOAL = "绩效目标表"
+    DEPARTMENT_GOAL = "部门整体绩效目标表"
+
+
+def clean(text: str) -> str:
+    """A label for matching: NFKC, all whitespace removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+_NUMBERING = re.compile(r"^\s*(?:第?[0-9０-９]+[、.．)）]|[（(][0-9０-９一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\s*")
+_DEPT_CELL = re.compile(r"^\s*(\d{2,})\s*([^\d\s:：、.．,，)）\]年月日号%％个项].*?)\s*$")
+_DEPT_FIELD = re.compile(r"(?:编制部门|编制单位|部门名称|预算部门|单位名称|部门)\s*[:：]\s*(?:(\d{2,})\s*)?(\S+)")
+_YEAR_FIELD = re.compile(r"(?:预算年度|年度)\s*[:：]\s*(\d{4})")
+_UNIT_FIELD = re.compile(r"(?:金额单位|单位)\s*[:：]\s*(百万元|千元|万元|亿元|元)")
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
+_TOTAL_WORDS = ("合计", "总计")
+
+
+def _is_meta_cell(text: str) -> bool:
+    text = text.strip()
+    if not text:
+        return True
+    return bool(
+        _UNIT_FIELD.search(text)
+        or _YEAR_FIELD.search(text)
+        or _DEPT_FIELD.search(text)
+        or _DEPT_CELL.match(text)
+        or re.search(r"截[止至]\s*(?:时间|日期)?\s*[:：]", text)
+    )
+
+
+@dataclass(slots=True)
+class Unit:
+    """One logical table: a title, the unit it is written in, and its rows."""
+
+    title: str
+    title_place: str
+    table: Table
+    rows: list[Row]
+    unit_text: str | None = None
+    meta: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"「{self.title}」" if self.title else f"第 {self.table.number} 个表格"
+
+
+class Interpreter:
+    def __init__(self, document: SourceDocument) -> None:
+        self.document = document
+        self.source = document.source
+        self.notes: list[Note] = [Note(self.source, note) for note in document.notes]
+        self.tables_read: Counter[str] = Counter()
+        self.code: str | None = None
+        self.name: str | None = None
+        self.year: int | None = None
+        self.units_seen: Counter[str] = Counter()
+        self.lines: dict[str, BudgetLine] = {}
+        self.function_total: LineAmounts | None = None
+        self.economic: list[EconomicLine] = []
+        self.summary: list[SummaryRow] = []
+        self.three_public: list[ThreePublicRow] = []
+        self.procurement: list[ProcurementItem] = []
+        self.procurement_total: Decimal | None = None
+        self.org_units: list[OrgUnit] = []
+        self.projects: list[Project] = []
+        self.project_places: dict[str, str] = {}
+        self.level1_seen: set[str] = set()
+
+    # ----------------------------------------------------------------- messages
+    def fail(self, unit: Unit | None, place: str, message: str) -> ImportFailure:
+        where = f"{unit.name}{place}" if unit else place
+        return ImportFailure(f"{self.source}：{where}：{message}")
+
+    def note(self, unit: Unit | None, place: str, message: str) -> None:
+        where = f"{unit.name}{place}" if unit else place
+        self.notes.append(Note(where, message))
+
+    def amount(self, unit: Unit, row: Row, column: str, text: str) -> Decimal | None:
+        try:
+            return parse_amount(text)
+        except AmountError as exc:
+            raise self.fail(unit, row.place, f"「{column}」列的“{text.strip()}”无法读作金额（{exc}）") from None
+
+    # ----------------------------------------------------------------- grouping
+    def units(self) -> list[Unit]:
+        """Tables with their titles; tables separated only by blank paragraphs are one table."""
+        units: list[Unit] = []
+        pending: list[Paragraph] = []
+        previous: Unit | None = None
+        for block in self.document.blocks:
+            if isinstance(block, Paragraph):
+                pending.append(block)
+                continue
+            texts = [p for p in pending if p.text.strip()]
+            if previous is not None and not texts and not _starts_anew(block, previous):
+                previous.rows.extend(block.rows)
+                pending = []
+                continue
+            unit = self._unit(block, texts)
+            units.append(unit)
+            previous = unit
+            pending = []
+        return units
+
+    def _unit(self, table: Table, paragraphs: list[Paragraph]) -> Unit:
+        rows = [row for row in table.rows]
+        meta: list[str] = []
+        title, title_place = "", table.place
+        # Paragraphs right above the table may hold the unit line and the department line.
+        for paragraph in reversed(paragraphs):
+            text = paragraph.text.strip()
+            if _is_meta_cell(text) and len(text) < 80:
+                meta.append(text)
+                continue
+            if len(text) <= 80 and not text.endswith(("。", "；", ";")):
+                title, title_place = text, paragraph.place
+            break
+        # A title row or meta rows inside the table, before the header.
+        while rows:
+            first = rows[0]
+            texts = [c.strip() for c in first.cells if c.strip()]
+            if not texts:
+                rows.pop(0)
+                continue
+            if all(_is_meta_cell(text) for text in texts):
+                meta.extend(texts)
+                rows.pop(0)
+                continue
+            if _is_title_row(texts):
+                title, title_place = texts[0], first.place
+                rows.pop(0)
+                continue
+            break
+        unit_text = None
+        for text in meta:
+            match = _UNIT_FIELD.search(text)
+            if match:
+                unit_text = text
+            self._department_from(text)
+        return Unit(title, title_place, table, rows, unit_text, meta)
+
+    def _department_from(self, text: str) -> None:
+        text = text.strip()
+        year = _YEAR_FIELD.search(text)
+        if year and self.year is None:
+            self.year = int(year.group(1))
+        if self.code is not None:
+            return
+        match = _DEPT_FIELD.search(text)
+        if match and match.group(1):
+            self.code, self.name = match.group(1), match.group(2)
+            return
+        match = _DEPT_CELL.match(text)
+        if match and not _UNIT_FIELD.search(text) and not _YEAR_FIELD.search(text):
+            self.code, self.name = match.group(1), match.group(2)
+
+    # ----------------------------------------------------------------- classification
+    @staticmethod
+    def classify(unit: Unit) -> Kind | None:
+        title = _NUMBERING.sub("", clean(unit.title))
+        header = {clean(cell) for row in unit.rows[:40] for cell in row.cells}
+        if "一级指标" in header and ("三级指标" in header or "二级指标" in header):
+            if "整体绩效" in title or "部门整体" in title:
+                return Kind.DEPARTMENT_GOAL
+            return Kind.GOAL
+        if re.search(r"绩效目标(?:申报)?表$", title):
+            return Kind.DEPARTMENT_GOAL if "整体" in title else Kind.GOAL
+        if "三公" in title:
+            return Kind.THREE_PUBLIC
+        if "政府采购" in title:
+            return Kind.PROCUREMENT
+        if "机构设置" in title or {"单位名称", "单位性质"} <= header:
+            return Kind.ORG_UNITS
+        if "收支总表" in title:
+            return Kind.FISCAL_SUMMARY if "财政拨款" in title else Kind.BUDGET_SUMMARY
+        if "收入总表" in title or title.endswith("收入表"):
+            return Kind.INCOME
+        if "支出总表" in title:
+            return Kind.EXPENDITURE
+        if "基本支出" in title:
+            return Kind.ECONOMIC
+        if ("拨款" in title and "支出" in title) or (
+            re.search("一般公共预算|政府性基金|国有资本经营", title) and title.endswith("支出表")
+        ):
+            return Kind.FISCAL_FUNCTION
+        return None
+
+    # ----------------------------------------------------------------- headers
+    def split_header(self, unit: Unit) -> tuple[list[Row], list[Row]]:
+        """Header rows and data rows: data starts at the first row holding a figure."""
+        header: list[Row] = []
+        data: list[Row] = []
+        for row in unit.rows:
+            if row.is_blank:
+                continue
+            first = clean(row.cells[0]) if row.cells else ""
+            if not data and (first == "栏次" or _is_column_numbers(row)):
+                continue
+            if data or any(_looks_numeric(cell) for cell in row.cells):
+                data.append(row)
+            else:
+                header.append(row)
+        return header, data
+
+    @staticmethod
+    def width(rows: Iterable[Row]) -> int:
+        return max((sum(row.spans) if row.spans else len(row.cells) for row in rows), default=0)
+
+    @staticmethod
+    def expand(row: Row, width: int) -> list[str]:
+        """A data row as ``width`` cells: merged cells repeat their text across the columns they cover."""
+        if row.spans:
+            cells = [text for text, span in zip(row.cells, row.spans, strict=True) for _ in range(span)]
+        else:
+            cells = list(row.cells)
+            if len(cells) < width and cells:
+                # A label merged across the left columns (e.g. 合计 over 编码 and 名称).
+                cells = [cells[0]] * (width - len(cells)) + cells
+        return cells + [""] * (width - len(cells))
+
+    def labels(self, header: list[Row], width: int) -> list[tuple[str, ...]]:
+        """Each column's header path, top to bottom (e.g. ``('本年收入', '小计')``)."""
+        if not header:
+            return [()] * width
+        grid: list[list[str]] = []
+        below: list[str] | None = None
+        for row in reversed(header):
+            cells = [clean(c) for c in row.cells]
+            if row.spans:
+                expanded = [c for c, s in zip(cells, row.spans, strict=True) for _ in range(s)]
+            elif len(cells) == width or below is None:
+                expanded = cells
+            else:
+                expanded = _align_parent(cells, below)
+            expanded = (expanded + [""] * width)[:width]
+            grid.insert(0, expanded)
+            below = expanded
+        return [tuple(dict.fromkeys(r[c] for r in grid if r[c])) for c in range(width)]
+
+    # ----------------------------------------------------------------- run
+    def run(self) -> Interpretation:
+        units = self.units()
+        for unit in units:
+            kind = self.classify(unit)
+            if kind is None:
+                if unit.rows:
+                    label = f"「{unit.title}」" if unit.title else "无标题表格"
+                    self.notes.append(Note(unit.table.place, f"未识别的表格{label}，已跳过"))
+                continue
+            if unit.unit_text:
+                self.units_seen[normalise_unit(unit.unit_text)] += 1
+            handler = getattr(self, f"read_{kind.name.lower()}")
+            handler(unit)
+            self.tables_read[kind.value] += 1
+        goals = self.narrative_goals()
+        if not self.tables_read:
+            raise ImportFailure(f"{self.source}：没有找到可识别的预算表或绩效目标表")
+        self._department_from_paragraphs()
+        if self.code is None or self.name is None:
+            raise ImportFailure(
+                f"{self.source}：找不到部门编码和名称（应在表头写作“731张家口市科学技术协会”或“编制部门：…”）"
+            )
+        if self.year is None:
+            raise ImportFailure(f"{self.source}：找不到预算年度（应在表头写作“预算年度：2022”）")
+        money_unit = self.units_seen.most_common(1)[0][0] if self.units_seen else DEFAULT_UNIT
+        self._apply_procurement_amounts()
+        department = Department(
+            code=self.code,
+            name=self.name,
+            year=self.year,
+            money_unit=money_unit,
+            framework=self._framework(),
+            goals=goals,
+            org_units=self.org_units,
+            function_total=self.function_total,
+            budget_lines=list(self.lines.values()),
+            economic_lines=self.economic,
+            summary_rows=self.summary,
+            three_public=self.three_public,
+            procurement=self.procurement,
+            procurement_total=self.procurement_total,
+            projects=self.projects,
+        )
+        return Interpretation(department, self.notes, self.tables_read)
+
+    def _framework(self) -> str:
+        cost_first = get_framework("mof-2021").canonical_level1("成本指标")
+        if cost_first in self.level1_seen:
+            return "mof-2021"
+        return DEFAULT_FRAMEWORK
+
+    def _department_from_paragraphs(self) -> None:
+        if self.code is not None and self.year is not None:
+            return
+        for block in self.document.blocks:
+            if isinstance(block, Paragraph):
+                self._department_from(block.text)
+                if self.year is None:
+                    match = re.search(r"(\d{4})\s*年(?:度)?部门预算", block.text)
+                    if match:
+                        self.year = int(match.group(1))
+
+    def table_unit(self, unit: Unit) -> str:
+        if unit.unit_text:
+            return normalise_unit(unit.unit_text)
+        unit_word = self.units_seen.most_common(1)[0][0] if self.units_seen else DEFAULT_UNIT
+        self.note(unit, "", f"表中未写金额单位，按“{unit_word}”读取，请核对")
+        return unit_word
+
+    # ----------------------------------------------------------------- function tables
+    def _function_rows(self, unit: Unit) -> tuple[list[tuple[str, ...]], list[tuple[Row, list[str], str, str]]]:
+        """Column labels, and each data row with its code and name (code ``""`` for the 合计 row)."""
+        header, data = self.split_header(unit)
+        width = self.width(header + data)
+        labels = self.labels(header, width)
+        code_col = _find(labels, lambda path: any("编码" in p or p in ("科目代码", "代码") for p in path))
+        name_col = _find(labels, lambda path: any("名称" in p for p in path))
+        split_cols = [_find(labels, lambda path, w=w: path[-1:] == (w,)) for w in ("类", "款", "项")]
+        result = []
+        parents = ["", ""]  # the 类 and 款 of the rows above, for layouts that print only the new part
+        for row in data:
+            cells = self.expand(row, width)
+            code = cells[code_col].strip() if code_col is not None else ""
+            name = cells[name_col].strip() if name_col is not None else ""
+            if all(col is not None for col in split_cols):
+                code = _split_code([clean(cells[col]) for col in split_cols if col is not None], parents)
+            if code and not name:
+                match = _CODE_AND_NAME.match(code)
+                if match:
+                    code, name = match.groups()
+            if not code:
+                match = _CODE_AND_NAME.match(name)
+                if match:
+                    code, name = match.groups()
+            code = clean(code)
+            if clean(name) in _TOTAL_WORDS or code in _TOTAL_WORDS:
+                result.append((row, cells, "", clean(name) or code))
+            elif _CODE.match(code):
+                result.append((row, cells, code, name))
+            elif any(_looks_numeric(c) for i, c in enumerate(cells) if i not in (code_col, name_col, 0)):
+                self.note(unit, row.place, f"科目编码“{code}”无法识别，该行未导入")
+        return labels, result
+
+    def _line(self, code: str, name: str, unit_word: str) -> LineAmounts:
+        if not code:
+            if self.function_total is None:
+                self.function_total = LineAmounts(unit=unit_word)
+            return self.function_total
+        line = self.lines.get(code)
+        if line is None:
+            line = BudgetLine(code=code, name=name, unit=unit_word)
+            self.lines[code] = line
+        return line
+
+    def _in_line_unit(self, line: LineAmounts, amount: Decimal | None, unit_word: str) -> Decimal | None:
+        """An amount from a table in ``unit_word``, in the unit the line was first written in."""
+        if amount is None or unit_word == line.unit:
+            return amount
+        return from_wan(to_wan(amount, unit_word), line.unit)
+
+    def read_expenditure(self, unit: Unit) -> None:
+        unit_word = self.table_unit(unit)
+        labels, rows = self._function_rows(unit)
+        columns = _amount_columns(labels, exclude=("序号", "编码", "名称", "栏次"))
+        for row, cells, code, name in rows:
+            line = self._line(code, name, unit_word)
+            for index, path in columns:
+                value = self._in_line_unit(line, self.amount(unit, row, "/".join(path), cells[index]), unit_word)
+                leaf = path[-1]
+                if leaf in _TOTAL_WORDS:
+                    line.total = value
+                elif "基本支出" in leaf:
+                    line.basic = value
+                elif "项目支出" in leaf:
+                    line.project = value
+                elif value is not None:
+                    line.other_expenses[leaf] = value
+
+    def read_income(self, unit: Unit) -> None:
+        unit_word = self.table_unit(unit)
+        labels, rows = self._function_rows(unit)
+        columns = _amount_columns(labels, exclude=("序号", "编码", "名称", "栏次"))
+        for row, cells, code, name in rows:
+            line = self._line(code, name, unit_word)
+            for index, path in columns:
+                value = self._in_line_unit(line, self.amount(unit, row, "/".join(path), cells[index]), unit_word)
+                leaf = path[-1]
+                under_current = any("本年收入" in p for p in path[:-1])
+                if "结转" in leaf or "结余" in leaf:
+                    line.carryover = value
+                elif leaf in _TOTAL_WORDS and not under_current:
+                    line.income_total = value
+                elif leaf in ("小计", *_TOTAL_WORDS) or leaf == "本年收入":
+                    line.income_current = value
+                elif value is not None:
+                    line.income_sources[leaf] = value
+
+    def read_fiscal_function(self, unit: Unit) -> None:
+        unit_word = self.table_unit(unit)
+        title = clean(unit.title)
+        if "一般公共" in title:
+            nature = "一般公共预算"
+        elif "基金" in title:
+            nature = "政府性基金预算"
+        elif "国有资本" in title:
+            nature = "国有资本经营预算"
+        else:
+            nature = "财政拨款"
+        labels, rows = self._function_rows(unit)
+        columns = _amount_columns(labels, exclude=("序号", "编码", "名称", "栏次"))
+        for row, cells, code, name in rows:
+            line = self._line(code, name, unit_word)
+            split = line.fiscal.setdefault(nature, FiscalSplit())
+            for index, path in columns:
+                value = self._in_line_unit(line, self.amount(unit, row, "/".join(path), cells[index]), unit_word)
+                leaf = path[-1]
+                if leaf in _TOTAL_WORDS:
+                    split.total = value
+                elif "基本" in leaf:
+                    split.basic = value
+                elif "项目" in leaf:
+                    split.project = value
+
+    def read_economic(self, unit: Unit) -> None:
+        unit_word = self.table_unit(unit)
+        labels, rows = self._function_rows(unit)
+        columns = _amount_columns(labels, exclude=("序号", "编码", "名称", "栏次"))
+        for row, cells, code, name in rows:
+            line = EconomicLine(code=code, name=name, unit=unit_word)
+            for index, path in columns:
+                value = self.amount(unit, row, "/".join(path), cells[index])
+                leaf = path[-1]
+                if leaf in _TOTAL_WORDS:
+                    line.total = value
+                elif "人员" in leaf:
+                    line.personnel = value
+                elif "公用" in leaf:
+                    line.public = value
+            self.economic.append(line)
+
+    # ----------------------------------------------------------------- summary tables
+    def _summary(self, unit: Unit, table: SummaryTable) -> None:
+        unit_word = self.table_unit(unit)
+        header, data = self.split_header(unit)
+        width = self.width(header + data)
+        labels = self.labels(header, width)
+        starts = [i for i, path in enumerate(labels) if path and path[-1] in ("项目", "收入项目", "支出项目")]
+        if len(starts) < 2:
+            raise self.fail(unit, "表头", "找不到“收入”和“支出”两侧的“项目”列")
+        position_col = _find(labels, lambda path: bool(path) and path[-1] == "序号")
+        sides: list[tuple[str, int, list[int]]] = []
+        for n, start in enumerate(starts):
+            end = starts[n + 1] if n + 1 < len(starts) else width
+            path = labels[start]
+            side = "支出" if any("支出" in p for p in path[:-1]) else "收入"
+            if not any(p in ("收入", "支出") or "收入" in p or "支出" in p for p in path[:-1]):
+                side = "收入" if n == 0 else "支出"
+            sides.append((side, start, list(range(start + 1, end))))
+        for number, row in enumerate(data, start=1):
+            cells = self.expand(row, width)
+            position = _position(cells, position_col, number)
+            for side, start, amount_cols in sides:
+                item = cells[start].strip()
+                amounts: dict[str, Decimal] = {}
+                for col in amount_cols:
+                    value = self.amount(unit, row, "/".join(labels[col]), cells[col])
+                    if value is not None:
+                        amounts[labels[col][-1] if labels[col] else f"第{col + 1}列"] = value
+                if item or amounts:
+                    self.summary.append(
+                        SummaryRow(table=table, side=side, position=position, item=item, unit=unit_word, amounts=amounts)
+                    )
+
+    def read_budget_summary(self, unit: Unit) -> None:
+        self._summary(unit, SummaryTable.BUDGET)
+
+    def read_fiscal_summary(self, unit: Unit) -> None:
+        self._summary(unit, SummaryTable.FISCAL)
+
+    # ----------------------------------------------------------------- 三公, procurement, units
+    def read_three_public(self, unit: Unit) -> None:
+        unit_word = self.table_unit(unit)
+        header, data = self.split_header(unit)
+        width = self.width(header + data)
+        labels = self.labels(header, width)
+        position_col = _find(labels, lambda path: bool(path) and path[-1] == "序号")
+        item_col = _find(labels, lambda path: bool(path) and path[-1] in ("项目", "科目", "项目名称"))
+        if item_col is None:
+            raise self.fail(unit, "表头", "找不到“项目”列")
+        columns = [(i, path) for i, path in enumerate(labels) if i not in (position_col, item_col)]
+        for number, row in enumerate(data, start=1):
+            cells = self.expand(row, width)
+            item = cells[item_col].strip()
+            if not item:
+                continue
+            position = _position(cells, position_col, number)
+            entry = ThreePublicRow(position=position, item=item, category=_three_public_category(item), unit=unit_word)
+            for index, path in columns:
+                value = self.amount(unit, row, "/".join(path), cells[index])
+                leaf = path[-1] if path else f"第{index + 1}列"
+                if leaf in _TOTAL_WORDS:
+                    entry.total = value
+                elif value is not None:
+                    entry.amounts[leaf] = value
+            self.three_public.append(entry)
+
+    def read_procurement(self, unit: Unit) -> None:
+        unit_word = self.table_unit(unit)
+        header, data = self.split_header(unit)
+        width = self.width(header + data)
+        labels = self.labels(header, width)
+
+        def column(*words: str) -> int | None:
+            return _find(labels, lambda path: bool(path) and any(w in path[-1] for w in words))
+
+        project_col = column("项目名称")
+        budget_col = column("预算资金", "项目预算")
+        item_col = column("物品名称", "品目名称", "采购项目", "采购品目", "采购物品")
+        code_col = column("目录序号", "目录编码", "目录代码", "品目编码")
+        measure_col = column("计量单位")
+        quantity_col = column("数量")
+        price_col = column("单价")
+        sme_col = column("中小", "小微")
+        money_parent = next(
+            (i for i, path in enumerate(labels) if len(path) > 1 and "采购金额" in path[0]), None
+        )
+        amount_col = _find(
+            labels, lambda path: bool(path) and ("采购金额" in path[-1] or (len(path) > 1 and "采购金额" in path[0] and path[-1] in _TOTAL_WORDS))
+        )
+        known = {project_col, budget_col, item_col, code_col, measure_col, quantity_col, price_col, sme_col, amount_col}
+        funding_cols = [
+            i for i, path in enumerate(labels) if i not in known and money_parent is not None and len(path) > 1 and "采购金额" in path[0]
+        ]
+        if item_col is None or amount_col is None:
+            raise self.fail(unit, "表头", "找不到“采购物品名称”或“政府采购金额”列")
+        for row in data:
+            cells = self.expand(row, width)
+
+            def text(col: int | None, cells: list[str] = cells) -> str:
+                return cells[col].strip() if col is not None else ""
+
+            def money(col: int | None, cells: list[str] = cells, row: Row = row) -> Decimal | None:
+                return self.amount(unit, row, "/".join(labels[col]), cells[col]) if col is not None else None
+
+            label = clean(text(project_col) or text(item_col) or cells[0])
+            if not text(item_col) and (label.endswith(_TOTAL_WORDS) or label.endswith("小计")):
+                if label.endswith(_TOTAL_WORDS):
+                    self.procurement_total = money(amount_col)
+                continue
+            item = ProcurementItem(
+                project_name=text(project_col),
+                project_budget=money(budget_col),
+                item=text(item_col),
+                catalogue_code=text(code_col),
+                measure=text(measure_col),
+                quantity=money(quantity_col),
+                unit_price=money(price_col),
+                amount=money(amount_col),
+                unit=unit_word,
+                sme_reserved=money(sme_col),
+            )
+            for col in funding_cols:
+                value = money(col)
+                if value is not None:
+                    item.funding[labels[col][-1]] = value
+            self.procurement.append(item)
+
+    def read_org_units(self, unit: Unit) -> None:
+        rows = [row for row in unit.rows if not row.is_blank]
+        start = next((i for i, row in enumerate(rows) if any("名称" in clean(c) for c in row.cells)), 0)
+        header, data = rows[start : start + 1], rows[start + 1 :]
+        width = self.width(header + data)
+        labels = self.labels(header, width)
+
+        def column(*words: str) -> int | None:
+            return _find(labels, lambda path: bool(path) and any(w in path[-1] for w in words))
+
+        name_col = column("单位名称", "机构名称", "名称")
+        nature_col = column("性质")
+        rank_col = column("规格", "级别")
+        funding_col = column("经费", "保障")
+        if name_col is None:
+            raise self.fail(unit, "表头", "找不到“单位名称”列")
+        for row in data:
+            cells = self.expand(row, width)
+
+            def text(col: int | None, cells: list[str] = cells) -> str:
+                return cells[col].strip() if col is not None else ""
+
+            if text(name_col):
+                self.org_units.append(
+                    OrgUnit(name=text(name_col), nature=text(nature_col), rank=text(rank_col), funding=text(funding_col))
+                )
+
+    # ----------------------------------------------------------------- goal tables
+    def read_department_goal(self, unit: Unit) -> None:
+        self.note(unit, unit.table.place, "部门整体绩效目标表暂不导入（整体目标取自说明文字）")
+
+    def read_goal(self, unit: Unit) -> None:
+        header_index = next(
+            (i for i, row in enumerate(unit.rows) if "一级指标" in {clean(c) for c in row.cells}), None
+        )
+        if header_index is None:
+            raise self.fail(unit, unit.table.place, "找不到“一级指标”表头行")
+        name = _project_name(unit.title)
+        project = Project(name=name or "未命名项目", goal=GoalTable())
+        goal_lines: list[str] = []
+        for row in unit.rows[:header_index]:
+            self._goal_preamble(unit, row, project, goal_lines)
+        if not name and project.name == "未命名项目":
+            self.note(unit, unit.table.place, "绩效目标表没有标题，也没有“项目名称”行，暂名为“未命名项目”")
+        project.goal.goal_text = "\n".join(goal_lines)
+        header_rows = [unit.rows[header_index]]
+        rest = unit.rows[header_index + 1 :]
+        if rest and _is_goal_subheader(rest[0]):
+            header_rows.append(rest[0])
+            rest = rest[1:]
+        width = self.width(header_rows)
+        labels = self.labels(header_rows, width)
+        fields = self._goal_fields(unit, header_rows[0], labels)
+        previous: dict[str, str] = {}
+        for row in rest:
+            if row.is_blank:
+                continue
+            if len(row.cells) == 1 and width > 2:
+                # One cell across the table: a note (备注, 说明) below the indicators, not an indicator.
+                self.note(unit, row.place, f"未能识别的行“{row.cells[0].strip()[:40]}”，未导入")
+                continue
+            row_width = sum(row.spans) if row.spans else len(row.cells)
+            if row_width != width:
+                what = "缺列" if row_width < width else "多列"
+                raise self.fail(
+                    unit, row.place, f"这一行有 {row_width} 列，表头有 {width} 列（{what}），请按表头补齐后再导入"
+                )
+            cells = [c.strip() for c in self.expand(row, width)]
+            values: dict[str, str] = {}
+            for index, field_name in enumerate(fields):
+                if field_name and field_name != "_ignore":
+                    values[field_name] = cells[index]
+            if "nature" in values:
+                nature = values.pop("nature")
+                if nature and nature not in ("定性", "定量"):
+                    values["value"] = nature + values.get("value", "")
+            # A blank 一级/二级 repeats the row above (a merged cell); a new 一级 starts a new group, so a
+            # blank 二级 under it stays blank rather than borrowing the previous group's.
+            if not values.get("level1"):
+                values["level1"] = previous.get("level1", "")
+                if not values.get("level2"):
+                    values["level2"] = previous.get("level2", "")
+            previous = {"level1": values.get("level1", ""), "level2": values.get("level2", "")}
+            indicator = Indicator(
+                level1=values.get("level1", ""),
+                level2=values.get("level2", ""),
+                level3=values.get("level3", ""),
+                description=values.get("description", ""),
+                value=values.get("value", ""),
+                basis=values.get("basis", ""),
+                mid_term_value=values.get("mid_term_value") or None,
+                unit=values.get("unit") or None,
+            )
+            if values.get("weight"):
+                indicator.weight = self._weight(unit, row, values["weight"])
+            if values.get("direction"):
+                indicator.direction = _direction(values["direction"])
+                if indicator.direction is None:
+                    self.note(unit, row.place, f"指标方向“{values['direction']}”无法识别，未导入该字段")
+            project.goal.indicators.append(indicator)
+            if indicator.level1:
+                self.level1_seen.add(clean(indicator.level1))
+        if project.budget_amount is None:
+            self._amount_from_cost(unit, project)
+        if project.name in self.project_places:
+            original = project.name
+            suffix = 2
+            while f"{original}（{suffix}）" in self.project_places:
+                suffix += 1
+            project.name = f"{original}（{suffix}）"
+            self.note(unit, unit.title_place, f"项目名称与{self.project_places[original]}的项目重复，改名为“{project.name}”")
+        self.project_places[project.name] = unit.title_place
+        self.projects.append(project)
+
+    def _goal_fields(self, unit: Unit, header: Row, labels: list[tuple[str, ...]]) -> list[str | None]:
+        fields: list[str | None] = []
+        for index, path in enumerate(labels):
+            field_name = _goal_field(path)
+            if field_name is None:
+                label = "/".join(path) or f"第 {index + 1} 列（无表头）"
+                raise self.fail(
+                    unit, header.place, f"多出无法识别的列“{label}”；绩效目标表应有一级指标、二级指标、三级指标、"
+                    "绩效指标描述、指标值、指标值确定依据等列"
+                )
+            fields.append(field_name)
+        for required, label in (("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"), ("value", "指标值")):
+            if required not in fields:
+                raise self.fail(unit, header.place, f"缺少“{label}”列")
+        seen = [f for f in fields if f != "_ignore"]
+        duplicated = {f for f in seen if seen.count(f) > 1}
+        if duplicated:
+            names = "、".join("/".join(labels[i]) for i, f in enumerate(fields) if f in duplicated)
+            raise self.fail(unit, header.place, f"有重复的列：{names}")
+        return fields
+
+    def _goal_preamble(self, unit: Unit, row: Row, project: Project, goal_lines: list[str]) -> None:
+        cells = [c.strip() for c in row.cells]
+        texts = [c for c in cells if c]
+        if not texts:
+            return
+        label = clean(texts[0])
+        rest = list(dict.fromkeys(texts[1:]))
+        if re.search(r"(绩效目标|总体目标|年度目标|项目目标)$", label):
+            goal_lines.extend(rest)
+        elif label in ("项目名称", "项目") and rest:
+            project.name = rest[0]
+        elif label in ("项目编码", "项目代码") and rest:
+            project.code = rest[0]
+        elif re.match(r"^\d+[.、．]", label) and goal_lines:
+            goal_lines.extend(texts)  # a further numbered goal item on its own row
+        elif not self._preamble_amount(unit, row, project, texts):
+            self.note(unit, row.place, f"未能识别的行“{'、'.join(texts)[:40]}”，未导入")
+
+    def _preamble_amount(self, unit: Unit, row: Row, project: Project, texts: list[str]) -> bool:
+        """A 资金 row of a goal table (``年度资金总额 | 100``), possibly behind a label cell (``项目资金（万元）``)."""
+        for index, text in enumerate(texts[:-1]):
+            label = clean(text)
+            if not re.search(r"(资金总额|预算金额|项目金额|年度预算|预算资金|资金合计|项目资金)", label):
+                continue
+            value = clean(texts[index + 1])
+            if not _looks_numeric(re.sub(r"(百万元|千元|万元|亿元|元|万)$", "", value)):
+                continue
+            if project.budget_amount is None:
+                self._entered_amount(unit, row, project, label + clean(texts[0]), texts[index + 1])
+            return True
+        return False
+
+    def _entered_amount(self, unit: Unit, row: Row, project: Project, label: str, text: str) -> None:
+        cleaned = clean(text)
+        unit_word = None
+        for word in sorted(UNIT_IN_YUAN, key=len, reverse=True):
+            if cleaned.endswith(word):
+                unit_word, cleaned = word, cleaned[: -len(word)]
+                break
+        if unit_word is None:
+            match = re.search(r"(百万元|千元|万元|亿元|元)", label)
+            unit_word = match.group(1) if match else (unit.unit_text and normalise_unit(unit.unit_text))
+        if unit_word is None:
+            self.note(unit, row.place, f"项目资金“{text}”没有写单位，未采用")
+            return
+        project.budget_amount = self.amount(unit, row, label, cleaned)
+        project.amount_unit = "万元" if unit_word == "万" else unit_word
+        project.amount_source = AmountSource.ENTERED
+
+    def _weight(self, unit: Unit, row: Row, text: str) -> Decimal | None:
+        try:
+            return parse_amount(text.rstrip("%％分"))
+        except AmountError:
+            raise self.fail(unit, row.place, f"权重“{text}”无法读作数字") from None
+
+    def _amount_from_cost(self, unit: Unit, project: Project) -> None:
+        """The project's money from its 成本指标 ceiling, when the disclosure gives no amount."""
+        frameworks = (get_framework("mof-2015"), get_framework("mof-2021"))
+        money_rows = []
+        for indicator in project.goal.indicators:
+            is_cost = any(
+                (level2 := fw.find_level2(indicator.level2)) is not None and level2.cost for fw in frameworks
+            ) or "成本" in clean(indicator.level1) or "成本" in clean(indicator.level2)
+            parsed = parse_value(indicator.value)
+            if is_cost and parsed.kind is ValueKind.MONEY and parsed.number is not None and parsed.unit:
+                money_rows.append((indicator, parsed))
+        if not money_rows:
+            self.note(unit, "", f"项目“{project.name}”的成本指标中没有金额，项目金额未能确定")
+            return
+        totals = [m for m in money_rows if re.search(r"总|控制|合计", m[0].level3 + m[0].description)]
+        chosen = totals[0] if len(totals) == 1 else (money_rows[0] if len(money_rows) == 1 else None)
+        if chosen is None:
+            self.note(unit, "", f"项目“{project.name}”有多行成本金额，项目金额未能确定")
+            return
+        parsed = chosen[1]
+        assert parsed.number is not None and parsed.unit is not None
+        project.budget_amount = parsed.number
+        project.amount_unit = "万元" if parsed.unit == "万" else ("亿元" if parsed.unit == "亿" else parsed.unit)
+        project.amount_source = AmountSource.COST_INDICATOR
+
+    def _apply_procurement_amounts(self) -> None:
+        """The procurement table's 预算资金 for a project is the amount the disclosure gives for it."""
+        budgets: dict[str, tuple[Decimal, str]] = {}
+        for item in self.procurement:
+            if item.project_name and item.project_budget is not None:
+                budgets.setdefault(clean(item.project_name), (item.project_budget, item.unit))
+        for project in self.projects:
+            found = budgets.get(clean(project.name))
+            if found is not None:
+                project.budget_amount, project.amount_unit = found
+                project.amount_source = AmountSource.PROCUREMENT
+
+    # ----------------------------------------------------------------- narrative
+    def narrative_goals(self) -> DepartmentGoals:
+        """部门整体绩效目标, 分项绩效目标 and 工作保障措施 from the narrative."""
+        goals: dict[str, list[str]] = {"overall": [], "itemised": [], "safeguards": []}
+        current: str | None = None
+        inside = False
+        for block in self.document.blocks:
+            if not isinstance(block, Paragraph):
+                continue
+            text = block.text.strip()
+            if not text:
+                continue
+            key = clean(text)
+            if not inside:
+                if "部门整体绩效目标" in key and len(key) <= 30:
+                    inside, current = True, "overall"
+                continue
+            if re.search(r"绩效目标(?:申报)?表$", _NUMBERING.sub("", key)) or "项目绩效目标" in key or (
+                key.startswith("第") and "部分" in key[:5]
+            ):
+                break
+            heading = re.match(r"^[（(][一二三四五六七八九十]+[）)]\s*(.*)$", key)
+            if heading and len(key) <= 20:
+                word = heading.group(1)
+                if "分项" in word:
+                    current = "itemised"
+                    continue
+                if "保障" in word or "措施" in word:
+                    current = "safeguards"
+                    continue
+                if "总体" in word or "整体" in word:
+                    current = "overall"
+                    continue
+            if current:
+                goals[current].append(text)
+        return DepartmentGoals(
+            overall="\n".join(goals["overall"]),
+            itemised="\n".join(goals["itemised"]),
+            safeguards="\n".join(goals["safeguards"]),
+        )
+
+
+# --------------------------------------------------------------------- helpers
+def _split_code(parts: list[str], parents: list[str]) -> str:
+    """The code of a row of a 类/款/项 layout, where a row may print only its own part (``07``)."""
+    category, section, item = parts
+    if len(item) == 7 or len(section) == 5:  # the full code printed in one column
+        full = item or section
+        parents[:] = [full[:3], full[3:5]]
+        return full
+    if category:
+        parents[:] = [category, section]
+        return category + section + item
+    if section:
+        parents[1] = section
+        return parents[0] + section + item
+    if item:
+        return parents[0] + parents[1] + item
+    return ""
+
+
+def _position(cells: list[str], column: int | None, fallback: int) -> int:
+    """The row's 序号 where the table has one, else its place among the data rows."""
+    text = cells[column].strip() if column is not None else ""
+    return int(text) if text.isdigit() and int(text) > 0 else fallback
+
+
+def _looks_numeric(text: str) -> bool:
+    text = text.strip()
+    if not text:
+        return False
+    try:
+        return parse_amount(text) is not None
+    except AmountError:
+        return False
+
+
+def _is_title_row(texts: list[str]) -> bool:
+    return len(set(texts)) == 1 and ("表" in texts[0] or "情况" in texts[0]) and len(texts[0]) > 4
+
+
+def _starts_anew(table: Table, previous: Unit) -> bool:
+    """Whether a table right after another (no paragraph between) begins a table of its own.
+
+    Without a title in between, a table continues the one before (a goal table's 绩效目标 part and
+    its indicator part, or a table split across pages) unless it opens with a title, the meta line,
+    or the goal part of another goal table.
+    """
+    first = next((row for row in table.rows if not row.is_blank), None)
+    if first is None:
+        return False
+    texts = [c.strip() for c in first.cells if c.strip()]
+    if _is_title_row(texts) or all(_is_meta_cell(text) for text in texts):
+        return True
+    label = clean(texts[0])
+    has_indicators = any("一级指标" in {clean(c) for c in row.cells} for row in previous.rows)
+    return has_indicators and bool(re.search(r"(绩效目标|项目名称)$", label))
+
+
+def _is_column_numbers(row: Row) -> bool:
+    """The 栏次 row: 1, 2, 3 … (possibly with a label or blank first cell)."""
+    texts = [clean(c) for c in row.cells]
+    numbers = [t for t in texts if t]
+    if len(numbers) < 3 or not all(t.isdigit() for t in numbers[1:]):
+        return False
+    values = [int(t) for t in numbers if t.isdigit()]
+    return values == list(range(values[0], values[0] + len(values)))
+
+
+def _align_parent(parent: list[str], children: list[str]) -> list[str]:
+    """Spread a header row whose merged cells were collapsed over the full-width row below it.
+
+    Each blank child is the parent cell continuing downwards (a column of its own); a run of labelled
+    children sits under one parent, a new one starting where the run's first label repeats.
+    """
+    groups: list[list[int]] = []
+    run: list[int] = []
+    for index, child in enumerate(children):
+        if not child:
+            if run:
+                groups.append(run)
+                run = []
+            groups.append([index])
+        else:
+            if run and child == children[run[0]]:
+                groups.append(run)
+                run = []
+            run.append(index)
+    if run:
+        groups.append(run)
+    result = [""] * len(children)
+    if len(groups) == len(parent):
+        for label, group in zip(parent, groups, strict=True):
+            for index in group:
+                result[index] = label
+        return result
+    # Cannot tell which parent spans what: keep the blank columns at both ends, which are unambiguous.
+    left = 0
+    while left < len(children) and left < len(parent) and not children[left]:
+        result[left] = parent[left]
+        left += 1
+    right = 1
+    while right <= len(children) - left and right <= len(parent) - left and not children[-right]:
+        result[-right] = parent[-right]
+        right += 1
+    return result
+
+
+def _find(labels: list[tuple[str, ...]], predicate: object) -> int | None:
+    for index, path in enumerate(labels):
+        if callable(predicate) and predicate(path):
+            return index
+    return None
+
+
+def _amount_columns(labels: list[tuple[str, ...]], *, exclude: tuple[str, ...]) -> list[tuple[int, tuple[str, ...]]]:
+    return [
+        (index, path)
+        for index, path in enumerate(labels)
+        if path and not any(word in path[-1] for word in exclude) and path[-1] != "类" and path[-1] not in ("款", "项")
+    ]
+
+
+def _three_public_category(item: str) -> str:
+    text = clean(item)
+    if text in _TOTAL_WORDS:
+        return "total"
+    if "小计" in text:
+        return "subtotal"
+    if "出国" in text:
+        if "教学科研" in text:
+            return "abroad_research"
+        if "其他" in text:
+            return "abroad_other"
+        return "abroad"
+    if "车" in text:
+        if "购置及" in text or "购置和" in text:
+            return "vehicle"
+        if "购置" in text:
+            return "vehicle_purchase"
+        if "运行" in text or "运维" in text:
+            return "vehicle_operation"
+        return "vehicle"
+    if "接待" in text:
+        return "reception"
+    return "other"
+
+
+_GOAL_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("_ignore", ("序号", "绩效指标", "年度绩效指标", "指标")),
+    ("level1", ("一级指标",)),
+    ("level2", ("二级指标",)),
+    ("level3", ("三级指标", "指标名称")),
+    ("description", ("绩效指标描述", "指标描述", "指标内容", "指标解释", "指标说明")),
+    ("basis", ("指标值确定依据", "指标值设定依据", "确定依据", "设定依据", "依据", "指标来源")),
+    ("mid_term_value", ("实施期指标值", "实施期目标值", "实施期目标", "实施期")),
+    ("value", ("年度指标值", "年度目标值", "指标值", "目标值", "年度目标", "年度")),
+    ("weight", ("权重", "分值", "指标权重", "权重(%)", "分值(分)")),
+    ("direction", ("指标方向", "正向反向", "正向/反向", "正/反向", "方向")),
+    ("unit", ("度量单位", "计量单位", "单位")),
+    ("nature", ("指标性质", "指标值性质", "运算符号")),
+)
+
+
+def _goal_field(path: tuple[str, ...]) -> str | None:
+    if not path:
+        return None
+    leaf = path[-1]
+    joined = "".join(path)
+    for field_name, words in _GOAL_COLUMNS:
+        if leaf in words:
+            if field_name == "value" and "实施期" in joined:
+                return "mid_term_value"
+            return field_name
+    for field_name, words in _GOAL_COLUMNS:
+        if field_name != "_ignore" and any(word in leaf for word in words if len(word) > 2):
+            return field_name
+    return None
+
+
+def _is_goal_subheader(row: Row) -> bool:
+    texts = [clean(c) for c in row.cells if clean(c)]
+    return bool(texts) and all(_goal_field((t,)) in ("mid_term_value", "value") for t in texts)
+
+
+def _direction(text: str) -> Direction | None:
+    text = clean(text)
+    if text in ("正向", "正", "正向指标", "越大越好", "↑", "+"):
+        return Direction.POSITIVE
+    if text in ("反向", "反", "反向指标", "越小越好", "↓", "-"):
+        return Direction.NEGATIVE
+    return None
+
+
+def _project_name(title: str) -> str:
+    text = _NUMBERING.sub("", title.strip())
+    text = re.sub(r"\s*(?:项目支出)?绩效目标(?:申报)?表\s*$", "", text)
+    text = re.sub(r"^[《“\"]|[》”\"]$", "", text.strip())
+    return text.strip()
+
+
+def interpret(document: SourceDocument) -> Interpretation:
+    try:
+        return Interpreter(document).run()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ImportFailure(f"{document.source}：读出的数据不合格式（{where}：{first['msg']}）") from None

@@ -1,0 +1,378 @@
+"""Reading back a workbook that ``perfgoals export`` wrote, after someone edited it in Excel.
+
+The exporter leaves a very hidden ``_perfgoals`` sheet (department, year, project id, revision and a
+fingerprint of each goal table as exported) and one defined name per project sheet, so a renamed
+sheet is still found.  Only goal tables whose content differs from what was exported are saved,
+through :func:`perfgoals.storage.repository.save_project` (revision-checked, history recorded).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from perfgoals.errors import PerfgoalsError
+from perfgoals.export.layout import AMOUNT_LABEL, ANNUAL_VALUE_LABEL, INDICATOR_COLUMNS, amount_in_wan
+from perfgoals.export.records import goal_fingerprint
+from perfgoals.export.xlsx import FORMAT_NAME, FORMAT_VERSION, META_FIRST_ROW, META_HEADER, META_SHEET
+from perfgoals.models import AmountSource, Department, Direction, GoalTable, Indicator, Project
+from perfgoals.money import AmountError, from_wan, parse_amount
+from perfgoals.storage import repository as repo
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: How far down a sheet to look for the 绩效目标 and header rows (rows may have been inserted above).
+_SEARCH_ROWS = 60
+_LABELS = {column.label: column.field for column in INDICATOR_COLUMNS} | {ANNUAL_VALUE_LABEL: "value"}
+_REQUIRED = ("level1", "level2", "level3", "description", "value", "basis")
+_OPTIONAL_TEXT = ("mid_term_value", "unit", "reference_value")
+
+
+class WorkbookImportError(PerfgoalsError):
+    """A workbook that cannot be read back; nothing of it is written."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    defined_name: str
+    sheet: str
+    department_code: str
+    department_name: str
+    year: int
+    project_id: int | None
+    project_name: str
+    revision: int
+    fingerprint: str
+    amount_wan: Decimal | None
+
+
+def _open(path: Path) -> Any:
+    import openpyxl
+
+    try:
+        with path.open("rb") as stream:
+            magic = stream.read(8)
+    except OSError as exc:
+        raise WorkbookImportError(f"无法读取 {path}：{exc.strerror}") from None
+    if magic == _OLE_MAGIC:
+        raise WorkbookImportError(
+            f"{path.name}：文件已加密或是旧版 .xls 格式，请在 Excel 中取消密码并另存为 .xlsx 后再导入"
+        )
+    if not magic.startswith(b"PK"):
+        raise WorkbookImportError(f"{path.name}：不是 .xlsx 工作簿（文件内容不是 Excel 格式）")
+    try:
+        return openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, EOFError):
+        raise WorkbookImportError(f"{path.name}：工作簿已损坏或不完整（可能被截断），无法打开") from None
+    except (KeyError, ValueError, TypeError, OSError) as exc:
+        raise WorkbookImportError(f"{path.name}：无法读取工作簿（{exc}）") from None
+    except Exception as exc:  # openpyxl raises assorted errors for malformed XML parts
+        raise WorkbookImportError(f"{path.name}：工作簿内容有误，无法读取（{type(exc).__name__}）") from None
+
+
+def _entries(workbook: Any, name: str) -> list[_Entry]:
+    if META_SHEET not in workbook.sheetnames:
+        raise WorkbookImportError(
+            f"{name}：不是 perfgoals 导出的工作簿（缺少 {META_SHEET} 说明表）；"
+            "预算公开文件请以 .docx 或文本形式导入"
+        )
+    sheet = workbook[META_SHEET]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = {str(row[0]): row[1] for row in rows[: META_FIRST_ROW - 1] if row and row[0] is not None}
+    if header.get("format") != FORMAT_NAME:
+        raise WorkbookImportError(f"{name}：{META_SHEET} 表的格式标记有误，不是 perfgoals 导出的工作簿")
+    try:
+        version = int(str(header.get("version")))
+    except ValueError:
+        raise WorkbookImportError(f"{name}：{META_SHEET} 表的版本号有误") from None
+    if version > FORMAT_VERSION:
+        raise WorkbookImportError(
+            f"{name}：由更新版本的 perfgoals 导出（格式第 {version} 版），请先升级 perfgoals"
+        )
+    if len(rows) < META_FIRST_ROW or tuple(rows[META_FIRST_ROW - 1][: len(META_HEADER)]) != META_HEADER:
+        raise WorkbookImportError(f"{name}：{META_SHEET} 表已被改动，无法识别其中的项目")
+    entries: list[_Entry] = []
+    for offset, row in enumerate(rows[META_FIRST_ROW:], start=META_FIRST_ROW + 1):
+        if not row or row[0] is None:
+            continue
+        values = {
+            key: ("" if value is None else str(value)) for key, value in zip(META_HEADER, row, strict=False)
+        }
+        try:
+            entries.append(
+                _Entry(
+                    defined_name=values["defined_name"],
+                    sheet=values["sheet"],
+                    department_code=values["department_code"],
+                    department_name=values["department_name"],
+                    year=int(values["year"]),
+                    project_id=int(values["project_id"]) if values["project_id"] else None,
+                    project_name=values["project_name"],
+                    revision=int(values["revision"]),
+                    fingerprint=values["fingerprint"],
+                    amount_wan=Decimal(values["amount_wan"]) if values.get("amount_wan") else None,
+                )
+            )
+        except (KeyError, ValueError, InvalidOperation):
+            raise WorkbookImportError(f"{name}：{META_SHEET} 表第 {offset} 行已被改动，无法识别") from None
+    if not entries:
+        raise WorkbookImportError(f"{name}：工作簿中没有项目的绩效目标表")
+    return entries
+
+
+def _sheet_for(workbook: Any, entry: _Entry) -> Any | None:
+    """The entry's sheet: through its defined name (which follows a renamed sheet), else by name."""
+    defined = workbook.defined_names.get(entry.defined_name)
+    if defined is not None:
+        for title, _cell in defined.destinations:
+            if title in workbook.sheetnames:
+                return workbook[title]
+    if entry.sheet in workbook.sheetnames:
+        return workbook[entry.sheet]
+    # Renamed by a program that left the defined name behind: find the sheet by its title row.
+    title = f"{entry.project_name}绩效目标表"
+    for sheet in workbook.worksheets:
+        if sheet.title != META_SHEET and _text(sheet.cell(1, 1).value).strip() == title:
+            return sheet
+    return None
+
+
+def _text(value: Any) -> str:
+    """A cell as text: numbers Excel made of typed digits come back as the digits typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class _Grid:
+    """Cell values with merged ranges resolved to their top-left value (un-merging 一级/二级)."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.sheet = sheet
+        self.merged: dict[tuple[int, int], Any] = {}
+        for merged in sheet.merged_cells.ranges:
+            value = sheet.cell(merged.min_row, merged.min_col).value
+            for row in range(merged.min_row, merged.max_row + 1):
+                for col in range(merged.min_col, merged.max_col + 1):
+                    if (row, col) != (merged.min_row, merged.min_col):
+                        self.merged[(row, col)] = value
+
+    def own(self, row: int, col: int) -> Any:
+        """The cell's own value: ``None`` for a cell that a merge covers."""
+        return None if (row, col) in self.merged else self.sheet.cell(row, col).value
+
+    def value(self, row: int, col: int) -> Any:
+        if (row, col) in self.merged:
+            return self.merged[(row, col)]
+        return self.sheet.cell(row, col).value
+
+
+def _read_goal(sheet: Any, file_name: str, *, fill_down: bool = True) -> GoalTable:
+    grid = _Grid(sheet)
+    where = f"{file_name} 工作表“{sheet.title}”"
+    goal_row = header_row = None
+    for row in range(1, min(sheet.max_row, _SEARCH_ROWS) + 1):
+        label = _text(grid.value(row, 1)).strip()
+        if label == "绩效目标" and goal_row is None:
+            goal_row = row
+        elif label == "一级指标":
+            header_row = row
+            break
+    if header_row is None:
+        raise WorkbookImportError(f"{where}：找不到“一级指标”表头行")
+    columns: dict[str, int] = {}
+    for col in range(1, sheet.max_column + 1):
+        field = _LABELS.get(_text(grid.value(header_row, col)).strip())
+        if field is not None and field not in columns:
+            columns[field] = col
+    missing = [
+        column.label
+        for column in INDICATOR_COLUMNS
+        if column.field in _REQUIRED and column.field not in columns
+    ]
+    if missing:
+        raise WorkbookImportError(f"{where}：表头缺少“{'、'.join(missing)}”列")
+    goal_text = ""
+    if goal_row is not None:
+        goal_text = next(
+            (
+                _text(grid.value(goal_row, col))
+                for col in range(2, sheet.max_column + 1)
+                if grid.value(goal_row, col)
+            ),
+            "",
+        )
+    indicators: list[Indicator] = []
+    previous: Indicator | None = None
+    for row in range(header_row + 1, sheet.max_row + 1):
+        raw = {field: grid.value(row, col) for field, col in columns.items()}
+        if all(_text(grid.own(row, col)).strip() == "" for col in columns.values()):
+            continue  # an emptied row (merged 一级/二级 aside) is a deleted one
+        values: dict[str, Any] = {field: _text(raw.get(field)) for field in _REQUIRED}
+        for field in _OPTIONAL_TEXT:
+            if field in columns:
+                values[field] = None if raw[field] is None else _text(raw[field])
+        if "weight" in columns and raw["weight"] is not None and _text(raw["weight"]).strip():
+            values["weight"] = _weight(raw["weight"], f"{where} 第 {row} 行“权重”")
+        if "direction" in columns and raw["direction"] is not None and _text(raw["direction"]).strip():
+            values["direction"] = _direction(raw["direction"], f"{where} 第 {row} 行“指标方向”")
+        # As in published tables, a blank 一级 or 二级 cell means the same as the row above.
+        if fill_down and previous is not None:
+            if not values["level1"].strip():
+                values["level1"] = previous.level1
+            if not values["level2"].strip() and values["level1"] == previous.level1:
+                values["level2"] = previous.level2
+        indicator = Indicator(**values)
+        indicators.append(indicator)
+        previous = indicator
+    return GoalTable(goal_text=goal_text, indicators=indicators)
+
+
+def _read_amount(sheet: Any, file_name: str) -> tuple[bool, Decimal | None]:
+    """The 年度资金 cell (万元): whether the sheet has one, and its value."""
+    where = f"{file_name} 工作表“{sheet.title}”"
+    for row in range(1, min(sheet.max_row, _SEARCH_ROWS) + 1):
+        for col in range(1, sheet.max_column):
+            if _text(sheet.cell(row, col).value).strip() == AMOUNT_LABEL:
+                value = sheet.cell(row, col + 1).value
+                if value is None or _text(value).strip() == "":
+                    return True, None
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    return True, Decimal(repr(value))
+                try:
+                    amount = parse_amount(_text(value))
+                except AmountError as exc:
+                    raise WorkbookImportError(f"{where} 第 {row} 行“{AMOUNT_LABEL}”：{exc}") from None
+                return True, amount
+    return False, None
+
+
+def _weight(value: Any, where: str) -> Decimal:
+    if isinstance(value, bool):
+        raise WorkbookImportError(f"{where}不是数字：{value}")
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(_text(value).strip())
+    except InvalidOperation:
+        raise WorkbookImportError(f"{where}不是数字：{_text(value)}") from None
+    if not number.is_finite():
+        raise WorkbookImportError(f"{where}不是数字：{_text(value)}")
+    return number
+
+
+def _direction(value: Any, where: str) -> Direction:
+    text = _text(value).strip()
+    for direction in Direction:
+        if text == direction.value:
+            return direction
+    raise WorkbookImportError(f"{where}应为“正向”或“反向”，现为“{text}”")
+
+
+def _same_weights(old: GoalTable, new: GoalTable) -> GoalTable:
+    """Keep weights written as before (12.50 stays 12.50) where Excel only changed their scale."""
+    if len(old.indicators) != len(new.indicators):
+        return new
+    kept = []
+    for before, after in zip(old.indicators, new.indicators, strict=True):
+        if before.weight is not None and after.weight is not None and before.weight == after.weight:
+            after = after.model_copy(update={"weight": before.weight})
+        kept.append(after)
+    return new.model_copy(update={"indicators": kept})
+
+
+def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -> str:
+    """Save the goal tables edited in a workbook ``perfgoals export`` wrote; returns a report (Chinese).
+
+    Projects whose table is unchanged since the export are left alone.  A project saved in the
+    database since the export is a conflict: nothing is written unless ``replace`` is set.
+    """
+    path = Path(path)
+    workbook = _open(path)
+    entries = _entries(workbook, path.name)
+    departments: dict[tuple[str, int], Department] = {}
+    changed: list[tuple[_Entry, Project, Project]] = []
+    unchanged = 0
+    missing_sheets: list[str] = []
+    conflicts: list[str] = []
+    for entry in entries:
+        sheet = _sheet_for(workbook, entry)
+        if sheet is None:
+            missing_sheets.append(entry.project_name)
+            continue
+        # Cells as they stand (blank levels kept blank) tell whether anyone edited this table.
+        literal = _read_goal(sheet, path.name, fill_down=False)
+        has_amount, amount = _read_amount(sheet, path.name)
+        amount_edited = has_amount and amount != entry.amount_wan
+        goal_edited = goal_fingerprint(literal) != entry.fingerprint
+        if not goal_edited and not amount_edited:
+            unchanged += 1
+            continue
+        goal = _read_goal(sheet, path.name)
+        key = (entry.department_code, entry.year)
+        if key not in departments:
+            found = repo.find_department(session, code=entry.department_code, year=entry.year)
+            departments[key] = repo.load_department(session, department_id=found.id)
+        project = _match_project(departments[key], entry, path.name)
+        update: dict[str, Any] = {}
+        if goal_edited and goal_fingerprint(goal) != goal_fingerprint(project.goal):
+            kept = _same_weights(project.goal, goal)
+            update["goal"] = project.goal.model_copy(
+                update={"goal_text": kept.goal_text, "indicators": kept.indicators}
+            )
+        if amount_edited and amount != amount_in_wan(project.budget_amount, project.amount_unit):
+            # The sheet shows 万元; the amount is kept in the unit it was written in.
+            update["budget_amount"] = None if amount is None else from_wan(amount, project.amount_unit)
+            update["amount_source"] = AmountSource.ENTERED
+        if not update:
+            unchanged += 1  # already saved (an earlier import of this same workbook)
+            continue
+        if project.goal.revision != entry.revision and not replace:
+            conflicts.append(
+                f"“{project.name}”（导出时第 {entry.revision} 版，数据库中现为第 {project.goal.revision} 版）"
+            )
+        changed.append((entry, project, project.model_copy(update=update)))
+    if conflicts:
+        raise WorkbookImportError(
+            f"{path.name}：以下项目在导出后已在数据库中修改过，未导入任何内容：{'；'.join(conflicts)}。"
+            "如确认以工作簿为准覆盖，请加 --replace"
+        )
+    saved: list[str] = []
+    for _entry, project, updated in changed:
+        repo.save_project(session, project=updated, expected_revision=project.goal.revision, user=user)
+        what = f"{len(updated.goal.indicators)} 行指标"
+        if updated.budget_amount != project.budget_amount:
+            what += "，年度资金已改"
+        saved.append(f"{project.name}（{what}）")
+    parts = [f"已从 {path.name} 导入：更新 {len(saved)} 个项目的绩效目标表"]
+    if saved:
+        parts.append("：" + "、".join(saved))
+    parts.append(f"；{unchanged} 个项目未改动")
+    if missing_sheets:
+        parts.append(f"；工作簿中已没有这些项目的工作表，未作改动：{'、'.join(missing_sheets)}")
+    return "".join(parts) + "。"
+
+
+def _match_project(department: Department, entry: _Entry, file_name: str) -> Project:
+    """The project by its database id (names may have changed since), else by name."""
+    if entry.project_id is not None:
+        for project in department.projects:
+            if project.id == entry.project_id:
+                return project
+    for project in department.projects:
+        if project.name == entry.project_name:
+            return project
+    raise WorkbookImportError(
+        f"{file_name}：数据库中 {department.code} {department.name}（{department.year}年）没有项目“{entry.project_name}”"
+    )
