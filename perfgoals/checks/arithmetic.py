@@ -1,0 +1,204 @@
+"""Comparing a published total with what it should equal, allowing for publication rounding.
+
+Published figures are rounded to 0.01 of their unit.  A sum of ``n`` rounded figures may differ from
+its rounded total by up to ``n × 0.005`` (:func:`perfgoals.money.rounding_tolerance`): such a
+difference is rounding (reported at most as info), anything larger is an error.  All arithmetic is
+done in 万元 (:func:`perfgoals.money.to_wan`), so that rows written in 元 and 万元 mix correctly, and
+the tolerance is scaled to the coarsest unit involved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from perfgoals.money import UNIT_IN_YUAN, WAN, AmountError, rounding_tolerance, to_wan
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+class Status(StrEnum):
+    OK = "ok"
+    ROUNDING = "rounding"
+    MISMATCH = "mismatch"
+
+
+def wan(amount: Decimal | None, unit: str | None) -> Decimal | None:
+    """``amount`` in 万元, or ``None`` when it is blank or its unit unknown."""
+    if amount is None:
+        return None
+    if unit == "万元" or unit is None:
+        return amount
+    try:
+        return to_wan(amount, unit or "万元")
+    except AmountError:
+        return None
+
+
+def unit_factor(unit: str | None) -> Decimal:
+    """How many 万元 one unit is (元 → 0.0001); unknown units count as 万元."""
+    factor = UNIT_IN_YUAN.get(unit or "万元")
+    return Decimal(1) if factor is None else factor / WAN
+
+
+def settle(computed: Decimal, published: Decimal, *, items: int, factor: Decimal = Decimal(1)) -> Status:
+    """Whether ``computed`` (a sum of ``items`` figures) agrees with the ``published`` figure.
+
+    Both are in 万元; ``factor`` is the coarsest unit of the figures involved, in 万元.
+    """
+    if computed == published:
+        return Status.OK
+    rounded = (computed / factor).quantize(CENT, rounding=ROUND_HALF_UP) * factor
+    if rounded == published:
+        return Status.OK
+    if abs(computed - published) <= rounding_tolerance(items) * factor:
+        return Status.ROUNDING
+    return Status.MISMATCH
+
+
+_ONE = Decimal(1)
+
+
+def coarsest(units: Iterable[str | None]) -> Decimal:
+    factor = None
+    for unit in units:
+        current = _ONE if unit == "万元" or unit is None else unit_factor(unit)
+        if factor is None or current > factor:
+            factor = current
+    return _ONE if factor is None else factor
+
+
+def fmt(amount_wan: Decimal | None, unit: str = "万元") -> str:
+    """An amount for a message, in ``unit``: ``1,135.10 万元``; extra decimals kept when written so."""
+    if amount_wan is None:
+        return "（空）"
+    factor = unit_factor(unit)
+    value = amount_wan / factor
+    if value == value.quantize(CENT):
+        text = f"{value:,.2f}"
+    else:
+        text = f"{value.normalize():,f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    return f"{text} {unit}"
+
+
+def fmt_plain(amount: Decimal | None) -> str:
+    """A figure without a unit, e.g. for 数量 × 单价."""
+    if amount is None:
+        return "（空）"
+    return format(amount.normalize(), "f")
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One arithmetic relation of the budget tables, evaluated.
+
+    ``rule`` owns a mismatch; ``key`` groups rounding notes by place (one note per line or row);
+    ``subject`` names the place (``科目 20607 科学技术普及``), ``column`` the figure (``基本支出``),
+    ``relation`` what the published figure should equal (``各项合计``).
+    """
+
+    rule: str
+    key: str
+    subject: str
+    column: str
+    relation: str
+    computed: Decimal
+    published: Decimal
+    items: int
+    factor: Decimal
+    unit: str
+    status: Status
+    budget_line: str | None = None
+    table: str | None = None
+    project: int | None = None
+
+    @property
+    def difference(self) -> Decimal:
+        return self.computed - self.published
+
+    def describe(self) -> str:
+        """``基本支出：各项合计 418.84 万元，公布数 418.85 万元，相差 0.01 万元``."""
+        return (
+            f"{self.column}：{self.relation} {fmt(self.computed, self.unit)}，"
+            f"公布数 {fmt(self.published, self.unit)}，相差 {fmt(abs(self.difference), self.unit)}"
+        )
+
+
+def compare(
+    *,
+    rule: str,
+    key: str,
+    subject: str,
+    column: str,
+    relation: str,
+    parts: Iterable[tuple[Decimal | None, str | None]],
+    published: tuple[Decimal | None, str | None],
+    budget_line: str | None = None,
+    table: str | None = None,
+    project: int | None = None,
+    keep_ok: bool = False,
+) -> Comparison | None:
+    """Compare Σ ``parts`` with ``published`` (each an amount and its unit).
+
+    Returns ``None`` when there is nothing to compare (the published figure is blank, or every part
+    is) and, unless ``keep_ok``, when the figures agree: most relations hold, and only the others
+    are reported.  Blank parts among figured ones are empty cells of the table and add nothing.
+    """
+    if published[0] is None:
+        return None
+    if not keep_ok and published[1] == "万元":
+        # Fast path for the usual case, all in 万元 and agreeing: no conversions, no objects.
+        fast = ZERO
+        count = 0
+        for amount, unit in parts:
+            if amount is None:
+                continue
+            if unit != "万元":
+                count = -1
+                break
+            fast += amount
+            count += 1
+        if count == 0 or (count > 0 and fast == published[0]):
+            return None
+    total = wan(*published)
+    if total is None:
+        return None
+    values: list[Decimal] = []
+    units: list[str | None] = [published[1]]
+    for amount, unit in parts:
+        if amount is None:
+            continue
+        value = wan(amount, unit)
+        if value is not None:
+            values.append(value)
+            units.append(unit)
+    if not values:
+        return None
+    computed = sum(values, ZERO)
+    if computed == total and not keep_ok:
+        return None
+    factor = coarsest(units)
+    status = settle(computed, total, items=len(values), factor=factor)
+    if status is Status.OK and not keep_ok:
+        return None
+    return Comparison(
+        rule=rule,
+        key=key,
+        subject=subject,
+        column=column,
+        relation=relation,
+        computed=computed,
+        published=total,
+        items=len(values),
+        factor=factor,
+        unit=published[1] or "万元",
+        status=status,
+        budget_line=budget_line,
+        table=table,
+        project=project,
+    )

@@ -1,0 +1,669 @@
+"""What the rules look at: a department-year read once into facts that every rule shares.
+
+:class:`CheckContext` holds a department and derives, lazily and once, what several rules need: the
+budget lines by code and their tree, each project's rows read against the framework, each line's
+reconciliation with its projects, and the arithmetic of the budget tables.  The part that does not
+depend on projects (framework, line tree) is cached per department object, so checking one project
+after each keystroke costs only that project's work.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Generic, TypeVar, overload
+
+from perfgoals.checks.arithmetic import (
+    ZERO,
+    Comparison,
+    Status,
+    coarsest,
+    compare,
+    settle,
+    unit_factor,
+    wan,
+)
+from perfgoals.checks.vocabulary import clean
+from perfgoals.framework import Framework, Level2, get_framework
+from perfgoals.models import (
+    AmountSource,
+    BudgetLine,
+    Department,
+    Direction,
+    FundSource,
+    Indicator,
+    ProcurementItem,
+    Project,
+)
+from perfgoals.values import ParsedValue, ValueKind, parse_value
+
+T = TypeVar("T")
+
+
+class lazy(Generic[T]):
+    """``functools.cached_property`` without its lock (Python 3.11 takes one on every first access):
+    a check run is single-threaded per context, and the value is stored in the instance on first use."""
+
+    def __init__(self, function: Callable[[Any], T]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> lazy[T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> T | lazy[T]:
+        if instance is None:
+            return self
+        value = self.function(instance)
+        instance.__dict__[self.name] = value
+        return value
+
+
+TEN_THOUSAND = Decimal(10000)
+#: How far from exactly 10,000× a ratio may be and still read as a unit slip.
+SLIP_LOW, SLIP_HIGH = Decimal("0.5"), Decimal(2)
+
+
+@dataclass(frozen=True, slots=True)
+class RowEnv:
+    """What a row rule may know beyond the row: the framework, the budget year, carry-over funding."""
+
+    framework: str
+    year: int
+    carryover: bool = False
+
+
+RowKey = tuple[str, str, str, str, str, str, str | None, str | None, str | None]
+
+
+def row_key(indicator: Indicator) -> RowKey:
+    direction = indicator.direction
+    if direction is not None:
+        direction = getattr(direction, "value", direction)
+    return (
+        indicator.level1 or "",
+        indicator.level2 or "",
+        indicator.level3 or "",
+        indicator.description or "",
+        indicator.value or "",
+        indicator.basis or "",
+        indicator.unit,
+        indicator.mid_term_value,
+        direction,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RowFacts:
+    """One indicator row, as written and as read against the framework."""
+
+    level1: str
+    level2: str
+    level3: str
+    description: str
+    value: str
+    basis: str
+    unit: str | None
+    mid_term_value: str | None
+    direction: Direction | None
+    l1: str  # canonical 一级
+    l2: str  # canonical 二级
+    l1_known: bool
+    l2_known: bool
+    parents: tuple[str, ...]  # the 一级 under which this 二级 may stand
+    spec: Level2 | None
+    parsed: ParsedValue
+    blank: bool  # nothing written beyond the levels: a "not applicable" row
+    name_text: str  # 三级 and description, cleaned, for keyword matching
+
+    @property
+    def value_text(self) -> str:
+        """The value with its separate unit column, as the parser reads it."""
+        if self.unit and self.unit.strip() and not self.value.strip().endswith(self.unit.strip()):
+            return f"{self.value}{self.unit}"
+        return self.value
+
+    @property
+    def is_cost(self) -> bool:
+        return self.spec.cost if self.spec else "成本" in self.l2
+
+    @property
+    def is_satisfaction(self) -> bool:
+        if self.spec is not None and self.spec.satisfaction:
+            return True
+        return "满意" in clean(self.level3)
+
+    @property
+    def is_timeliness(self) -> bool:
+        return "时效" in self.l2
+
+    @property
+    def is_quantity(self) -> bool:
+        return self.spec.quantitative if self.spec else "数量" in self.l2
+
+    @property
+    def is_output(self) -> bool:
+        return self.l1 == "产出指标"
+
+    def label(self) -> str:
+        """``成本指标：预算总成本`` — how a reviewer names the row."""
+        group = self.level2.strip() or self.level1.strip() or "指标"
+        name = self.level3.strip() or self.description.strip() or "（未填三级指标）"
+        return f"{group}：{name}"
+
+
+@lru_cache(maxsize=1024)
+def _canonical(framework_id: str | None, level: int, label: str) -> str:
+    if framework_id is None:
+        return clean(label)
+    framework = get_framework(framework_id)
+    return framework.canonical_level1(label) if level == 1 else framework.canonical_level2(label)
+
+
+@lru_cache(maxsize=262144)
+def row_facts(key: RowKey, framework_id: str | None) -> RowFacts:
+    """Read one row (cached: goal tables repeat rows from templates)."""
+    level1, level2, level3, description, value, basis, unit, mid_term, direction = key
+    l1 = _canonical(framework_id, 1, level1)
+    l2 = _canonical(framework_id, 2, level2)
+    framework = get_framework(framework_id) if framework_id else None
+    spec = framework.find_level2(l2) if framework else None
+    parents = tuple(framework.parents_of(l2)) if framework else ()
+    l1_known = framework is not None and l1 in framework.level1_names()
+    text = value
+    if unit and unit.strip() and not value.strip().endswith(unit.strip()):
+        text = f"{value}{unit}"
+    return RowFacts(
+        level1=level1,
+        level2=level2,
+        level3=level3,
+        description=description,
+        value=value,
+        basis=basis,
+        unit=unit,
+        mid_term_value=mid_term,
+        direction=Direction(direction) if direction else None,
+        l1=l1,
+        l2=l2,
+        l1_known=l1_known,
+        l2_known=spec is not None,
+        parents=parents,
+        spec=spec,
+        parsed=parse_value(text),
+        blank=not (level3.strip() or description.strip() or value.strip() or basis.strip()),
+        name_text=clean(level3) + "|" + clean(description),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Ceiling:
+    """The money a goal table's 成本指标 rows promise, in 万元, and the rows it is read from."""
+
+    amount: Decimal
+    rows: tuple[int, ...]
+    written: str  # the value as written, for messages ("≤21.87万元"; several joined by "＋")
+    units: tuple[str, ...]
+
+
+@dataclass
+class ProjectFacts:
+    index: int
+    project: Project
+    rows: list[RowFacts]
+    keys: list[RowKey]
+
+    @lazy
+    def amount(self) -> Decimal | None:
+        """The project's budget amount in 万元 (``None`` when blank)."""
+        return wan(self.project.budget_amount, self.project.amount_unit)
+
+    @lazy
+    def amount_is_independent(self) -> bool:
+        """Whether the budget amount was given apart from the 成本指标 (so comparing them means something)."""
+        return AmountSource(self.project.amount_source) is not AmountSource.COST_INDICATOR
+
+    @lazy
+    def carryover(self) -> bool:
+        return self.project.fund_source is not None and FundSource(self.project.fund_source) is FundSource.CARRYOVER
+
+    @lazy
+    def filled(self) -> list[RowFacts]:
+        """The rows with something written beyond their levels."""
+        return [row for row in self.rows if not row.blank]
+
+    @lazy
+    def present_level1(self) -> frozenset[str]:
+        return frozenset(row.l1 for row in self.filled)
+
+    @lazy
+    def present_level2(self) -> frozenset[str]:
+        return frozenset(row.l2 for row in self.filled)
+
+    @lazy
+    def cost_rows(self) -> list[tuple[int, RowFacts]]:
+        return [(number, row) for number, row in enumerate(self.rows, start=1) if row.is_cost and not row.blank]
+
+    @lazy
+    def ceiling(self) -> Ceiling | None:
+        """The cost ceiling: a 总成本 row if there is one, else the sum of the money cost rows."""
+        money = [
+            (number, row)
+            for number, row in self.cost_rows
+            if row.parsed.kind is ValueKind.MONEY and row.parsed.amount_wan is not None
+        ]
+        if not money:
+            return None
+        totals = [(number, row) for number, row in money if "总" in row.level3]
+        chosen = [max(totals, key=lambda item: item[1].parsed.amount_wan or ZERO)] if totals else money
+        amount = sum((row.parsed.amount_wan or ZERO for _, row in chosen), ZERO)
+        return Ceiling(
+            amount=amount,
+            rows=tuple(number for number, _ in chosen),
+            written="＋".join(row.value_text.strip() for _, row in chosen),
+            units=tuple(row.parsed.unit or "万元" for _, row in chosen),
+        )
+
+    def money_location(self) -> tuple[int | None, str]:
+        """Where this project's money is written: the budget amount, or the cost row it came from."""
+        if not self.amount_is_independent and self.ceiling is not None and len(self.ceiling.rows) == 1:
+            return self.ceiling.rows[0], "value"
+        return None, "budget_amount"
+
+    @lazy
+    def signature(self) -> tuple[object, ...]:
+        """The goal table without the project's name: equal signatures mean copied tables."""
+        return (
+            clean(self.project.goal.goal_text),
+            tuple(
+                (row.l1, row.l2, row.level3.strip(), row.description.strip(), row.value.strip(), row.basis.strip())
+                for row in self.rows
+                if not row.blank
+            ),
+        )
+
+    @lazy
+    def slip(self) -> Decimal | None:
+        """10,000 or 1/10,000 when the cost ceiling is that many times the budget amount, else ``None``."""
+        ceiling, amount = self.ceiling, self.amount
+        if ceiling is None or not amount or not ceiling.amount or not self.amount_is_independent:
+            return None
+        ratio = ceiling.amount / amount
+        for multiplier in (TEN_THOUSAND, 1 / TEN_THOUSAND):
+            if SLIP_LOW <= ratio / multiplier <= SLIP_HIGH:
+                return multiplier
+        return None
+
+
+@dataclass
+class ProcurementGroup:
+    """The procurement items listed under one project name."""
+
+    items: list[ProcurementItem] = field(default_factory=list)
+    total: Decimal = ZERO
+    units: list[str] = field(default_factory=list)
+    budget: Decimal | None = None  # the 预算资金 column, as written in the items' unit
+
+
+@dataclass
+class LineReconciliation:
+    """A budget line against the projects charged to it.
+
+    ``total`` compares Σ project amounts with the line's 项目支出; ``carryover`` compares Σ of the
+    carry-over-funded projects with its 上年结转.  ``slip`` names a project whose amount, read
+    10,000× larger or smaller, makes the line add up: a unit written wrong (元 for 万元).
+    ``complete`` is false when some project's amount is blank, so no sum can be trusted.
+    """
+
+    code: str
+    line: BudgetLine | None
+    members: list[ProjectFacts]
+    complete: bool
+    unplaced_elsewhere: bool  # the department has projects on no line: a shortfall may be theirs
+    total: Comparison | None = None
+    carryover: Comparison | None = None
+    slip: tuple[ProjectFacts, Decimal] | None = None
+
+    @property
+    def subject(self) -> str:
+        name = self.line.name if self.line else ""
+        return f"科目 {self.code} {name}".rstrip()
+
+
+@dataclass
+class _Static:
+    """What depends only on the budget tables and the framework: cached per department object."""
+
+    framework: Framework | None
+    lines: dict[str, BudgetLine]
+    children: dict[str, list[BudgetLine]]
+    fingerprint: tuple[int, int]
+
+
+def _parent_code(code: str) -> str | None:
+    return {5: code[:3], 7: code[:5]}.get(len(code))
+
+
+def _build_static(department: Department) -> _Static:
+    try:
+        framework: Framework | None = get_framework(department.framework)
+    except KeyError:
+        framework = None
+    lines = {line.code: line for line in department.budget_lines}
+    children: dict[str, list[BudgetLine]] = defaultdict(list)
+    for line in department.budget_lines:
+        parent = _parent_code(line.code)
+        if parent is not None and parent in lines:
+            children[parent].append(line)
+    return _Static(framework, lines, dict(children), _fingerprint(department))
+
+
+def _fingerprint(department: Department) -> tuple[int, int]:
+    return (id(department.budget_lines), len(department.budget_lines))
+
+
+_STATIC_CACHE: OrderedDict[int, tuple[weakref.ref[Department], str, _Static]] = OrderedDict()
+_STATIC_CACHE_SIZE = 32
+
+
+_STATIC_LOCK = threading.Lock()  # the TUI checks in worker threads
+
+
+def _static_for(department: Department) -> _Static:
+    key = id(department)
+    with _STATIC_LOCK:
+        entry = _STATIC_CACHE.get(key)
+        if entry is not None:
+            ref, framework_id, static = entry
+            if (
+                ref() is department
+                and framework_id == department.framework
+                and static.fingerprint == _fingerprint(department)
+            ):
+                _STATIC_CACHE.move_to_end(key)
+                return static
+    static = _build_static(department)
+    with _STATIC_LOCK:
+        _STATIC_CACHE[key] = (weakref.ref(department), department.framework, static)
+        while len(_STATIC_CACHE) > _STATIC_CACHE_SIZE:
+            _STATIC_CACHE.popitem(last=False)
+    return static
+
+
+class CheckContext:
+    """A department-year prepared for checking; build one per check run (cheap), reuse within it."""
+
+    def __init__(self, department: Department, *, project: Project | None = None) -> None:
+        self.department = department
+        #: The projects as checked: ``project`` (an edited copy, say) replaces its stored version.
+        self.project_list: list[Project] = list(department.projects)
+        self.focus: int | None = None
+        if project is not None:
+            self.focus = self._place(project)
+        static = _static_for(department)
+        self.framework = static.framework
+        self.lines = static.lines
+        self.children = static.children
+        self.year = department.year
+        self._projects: dict[int, ProjectFacts] = {}
+        self._lines: dict[str, LineReconciliation] = {}
+
+    @property
+    def framework_id(self) -> str | None:
+        return self.framework.id if self.framework else None
+
+    def env(self, facts: ProjectFacts) -> RowEnv:
+        return RowEnv(self.department.framework, self.year, facts.carryover)
+
+    def _place(self, project: Project) -> int:
+        for matches in (
+            lambda candidate: candidate is project,
+            lambda candidate: project.id is not None and candidate.id == project.id,
+            lambda candidate: candidate.name == project.name,
+        ):
+            for index, candidate in enumerate(self.project_list):
+                if matches(candidate):
+                    self.project_list[index] = project
+                    return index
+        self.project_list.append(project)
+        return len(self.project_list) - 1
+
+    def project(self, index: int) -> ProjectFacts:
+        facts = self._projects.get(index)
+        if facts is None:
+            project = self.project_list[index]
+            framework_id = self.framework_id
+            keys = [row_key(row) for row in project.goal.indicators]
+            facts = ProjectFacts(index, project, [row_facts(key, framework_id) for key in keys], keys)
+            self._projects[index] = facts
+        return facts
+
+    def projects(self) -> list[ProjectFacts]:
+        return [self.project(index) for index in range(len(self.project_list))]
+
+    # --- projects against budget lines ----------------------------------------------------------
+
+    @lazy
+    def unplaced(self) -> list[int]:
+        """Projects charged to no known line (none given, or a code the tables don't have)."""
+        if not self.lines:
+            return []
+        return [
+            index
+            for index, project in enumerate(self.project_list)
+            if not project.budget_line_code or project.budget_line_code not in self.lines
+        ]
+
+    @lazy
+    def fully_placed(self) -> bool:
+        """Every project sits on a line of the budget tables, so the lines account for all of them."""
+        return bool(self.lines) and not self.unplaced
+
+    @lazy
+    def members_by_line(self) -> dict[str, list[int]]:
+        grouped: dict[str, list[int]] = defaultdict(list)
+        for index, project in enumerate(self.project_list):
+            if project.budget_line_code:
+                grouped[project.budget_line_code].append(index)
+        return dict(grouped)
+
+    def lines_to_reconcile(self) -> list[str]:
+        """Lines that carry projects, and lines with 项目支出 that no project is charged to.
+
+        The second kind is reported only when every project is placed on a known line (otherwise
+        an unplaced project may be the missing one) and nothing above or below the line carries
+        projects (projects may be charged to a 款 instead of its 项).
+        """
+        codes = [code for code in self.members_by_line if code in self.lines]
+        if self.project_list and not self.unplaced:
+            linked = set(codes)
+            for code, line in self.lines.items():
+                if code in linked or code in self.children or not line.project:
+                    continue
+                related = {code[:3], code[:5]} | {other for other in linked if other.startswith(code)}
+                if not related & linked:
+                    codes.append(code)
+        order = {code: position for position, code in enumerate(self.lines)}
+        return sorted(codes, key=lambda code: order.get(code, len(order)))
+
+    def reconcile(self, code: str) -> LineReconciliation:
+        found = self._lines.get(code)
+        if found is None:
+            found = self._reconcile(code)
+            self._lines[code] = found
+        return found
+
+    def _reconcile(self, code: str) -> LineReconciliation:
+        line = self.lines.get(code)
+        members = [self.project(index) for index in self.members_by_line.get(code, [])]
+        complete = all(member.amount is not None for member in members)
+        result = LineReconciliation(code, line, members, complete, bool(self.unplaced))
+        if line is None or not complete:
+            return result
+        subject = result.subject
+        parts = [(member.project.budget_amount, member.project.amount_unit) for member in members]
+        if line.project is not None:
+            result.total = _sum_against(
+                rule="PG102",
+                key=f"line:{code}",
+                subject=subject,
+                column="项目支出",
+                relation=f"{len(members)} 个项目合计",
+                parts=parts,
+                published=(line.project, line.unit),
+                budget_line=code,
+            )
+        carried = [member for member in members if member.carryover]
+        if carried and line.carryover is not None and all(m.project.fund_source for m in members):
+            result.carryover = _sum_against(
+                rule="PG102",
+                key=f"line:{code}",
+                subject=subject,
+                column="上年结转",
+                relation=f"{len(carried)} 个结转项目合计",
+                parts=[(m.project.budget_amount, m.project.amount_unit) for m in carried],
+                published=(line.carryover, line.unit),
+                budget_line=code,
+            )
+        result.slip = _find_slip(result)
+        return result
+
+    @lazy
+    def department_reconciliation(self) -> Comparison | None:
+        """Σ every project against the department's 项目支出 total (``None`` if any amount is blank)."""
+        total = self.department.function_total
+        facts = self.projects()
+        if total is None or total.project is None or not facts:
+            return None
+        if any(member.amount is None for member in facts):
+            return None
+        return _sum_against(
+            rule="PG103",
+            key="total",
+            subject="部门项目支出合计",
+            column="项目支出",
+            relation=f"全部 {len(facts)} 个项目合计",
+            parts=[(m.project.budget_amount, m.project.amount_unit) for m in facts],
+            published=(total.project, total.unit),
+        )
+
+    # --- budget tables --------------------------------------------------------------------------
+
+    @lazy
+    def ledger(self) -> list[Comparison]:
+        """Every arithmetic relation of the budget tables, evaluated (see :mod:`perfgoals.checks.tables`)."""
+        from perfgoals.checks.tables import build_ledger
+
+        return build_ledger(self)
+
+    def ledger_for(self, rule: str) -> list[Comparison]:
+        return [entry for entry in self.ledger if entry.rule == rule]
+
+    @lazy
+    def procurement_by_project(self) -> dict[str, ProcurementGroup]:
+        """The procurement table's items by the project name they are listed under (cleaned)."""
+        groups: dict[str, ProcurementGroup] = {}
+        for item in self.department.procurement:
+            name = clean(item.project_name)
+            if not name or "小计" in clean(item.item):
+                continue
+            group = groups.get(name)
+            if group is None:
+                group = groups[name] = ProcurementGroup()
+            group.items.append(item)
+            amount = wan(item.amount, item.unit)
+            if amount is not None:
+                group.total += amount
+                group.units.append(item.unit)
+            if group.budget is None and item.project_budget is not None:
+                group.budget = item.project_budget
+        return groups
+
+    @lazy
+    def first_by_name(self) -> dict[str, int]:
+        """Each project name (cleaned) and the index of its first project."""
+        first: dict[str, int] = {}
+        for index, project in enumerate(self.project_list):
+            first.setdefault(clean(project.name), index)
+        return first
+
+    @lazy
+    def signatures(self) -> dict[tuple[object, ...], list[int]]:
+        grouped: dict[tuple[object, ...], list[int]] = defaultdict(list)
+        for facts in self.projects():
+            if any(not row.blank for row in facts.rows):
+                grouped[facts.signature].append(facts.index)
+        return dict(grouped)
+
+
+def _sum_against(
+    *,
+    rule: str,
+    key: str,
+    subject: str,
+    column: str,
+    relation: str,
+    parts: Sequence[tuple[Decimal | None, str | None]],
+    published: tuple[Decimal, str],
+    budget_line: str | None = None,
+) -> Comparison | None:
+    """Like :func:`compare` (``None`` when the figures agree), but no parts sum to zero: a line with
+    项目支出 and no project is a mismatch, not "nothing to compare"."""
+    if parts:
+        return compare(
+            rule=rule,
+            key=key,
+            subject=subject,
+            column=column,
+            relation=relation,
+            parts=parts,
+            published=published,
+            budget_line=budget_line,
+        )
+    total = wan(*published) or ZERO
+    factor = unit_factor(published[1])
+    status = settle(ZERO, total, items=1, factor=factor)
+    if status is Status.OK:
+        return None
+    return Comparison(
+        rule=rule,
+        key=key,
+        subject=subject,
+        column=column,
+        relation=relation,
+        computed=ZERO,
+        published=total,
+        items=1,
+        factor=factor,
+        unit=published[1],
+        status=status,
+        budget_line=budget_line,
+    )
+
+
+def _find_slip(result: LineReconciliation) -> tuple[ProjectFacts, Decimal] | None:
+    """A project whose amount, ×10,000 or ÷10,000, makes the line's projects add up."""
+    comparison = result.total
+    if comparison is None or comparison.status is not Status.MISMATCH:
+        return None
+    for member in result.members:
+        amount = member.amount
+        if amount is None or amount == ZERO:
+            continue
+        for multiplier in (TEN_THOUSAND, 1 / TEN_THOUSAND):
+            corrected = comparison.computed - amount + amount * multiplier
+            factor = coarsest([comparison.unit, member.project.amount_unit])
+            if settle(corrected, comparison.published, items=comparison.items, factor=factor) is not Status.MISMATCH:
+                return member, multiplier
+    return None

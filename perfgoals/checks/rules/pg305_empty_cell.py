@@ -1,0 +1,42 @@
+"""PG305: an indicator row with an empty cell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from perfgoals.checks.base import Issue, RowRule
+from perfgoals.checks.context import RowEnv, RowFacts
+from perfgoals.checks.findings import Severity
+
+_FIELDS = (
+    ("level1", "一级指标"),
+    ("level2", "二级指标"),
+    ("level3", "三级指标"),
+    ("description", "指标描述"),
+    ("value", "指标值"),
+    ("basis", "指标值确定依据"),
+)
+
+
+class EmptyCell(RowRule):
+    """检查内容：已开始填写的指标行中，一级、二级、三级指标、指标描述、指标值或确定依据为空，
+    每个空单元格报告一次。只写了一级、二级而其余全空的行表示“不适用”（如没有经济效益的项目），
+    不报告；必填的二级指标是否真正填写由 PG302 判断。
+
+    为什么重要：空着的指标值无法考核，空着的依据说明目标值没有来源，审核时都按不完整退回。
+
+    错误示例：数量指标 / 活动开展次数 / 活动开展次数 / ≥20次 / （空）。
+
+    正确示例：数量指标 / 活动开展次数 / 活动开展次数 / ≥20次 / 年初工作计划。
+    """
+
+    code = "PG305"
+    severity = Severity.ERROR
+    title = "指标行有空单元格"
+
+    def check_row(self, row: RowFacts, env: RowEnv) -> Iterator[Issue]:
+        if row.blank:
+            return
+        for field, label in _FIELDS:
+            if not getattr(row, field).strip():
+                yield Issue(f"{row.label()}的{label}为空", hint=f"填写{label}。", field=field)
