@@ -10,7 +10,12 @@ from sqlalchemy.engine import Engine
 from perfgoals.models import BudgetLine, FundSource, Project
 from perfgoals.reconcile import reconcile
 from perfgoals.storage import repository as repo
-from perfgoals.storage.budget_lines import BudgetLineError, code_problem, delete_budget_line, upsert_budget_line
+from perfgoals.storage.budget_lines import (
+    BudgetLineError,
+    code_problem,
+    delete_budget_line,
+    upsert_budget_line,
+)
 from perfgoals.storage.db import read_session, write_session
 from tests.builders import full_department
 
@@ -36,27 +41,49 @@ def test_code_problem_messages() -> None:
 def test_add_edit_delete_line_in_code_order_with_history(engine: Engine) -> None:
     department_id = _store(engine)
     with write_session(engine) as session:
-        upsert_budget_line(session, department_id=department_id, user="王芳",
-                           line=BudgetLine(code="2060701", name="机构运行", basic=D("418.85"), total=D("418.85")))
-        upsert_budget_line(session, department_id=department_id, user="王芳",
-                           line=BudgetLine(code="205", name="教育支出"))
-    assert [line.code for line in _lines(engine, department_id)] == ["205", "206", "20607", "2060701", "2060799"]
+        upsert_budget_line(
+            session,
+            department_id=department_id,
+            user="王芳",
+            line=BudgetLine(code="2060701", name="机构运行", basic=D("418.85"), total=D("418.85")),
+        )
+        upsert_budget_line(
+            session, department_id=department_id, user="王芳", line=BudgetLine(code="205", name="教育支出")
+        )
+    assert [line.code for line in _lines(engine, department_id)] == [
+        "205",
+        "206",
+        "20607",
+        "2060701",
+        "2060799",
+    ]
 
     with pytest.raises(BudgetLineError, match="上级科目 20508 不存在"), write_session(engine) as session:
-        upsert_budget_line(session, department_id=department_id, user="王芳",
-                           line=BudgetLine(code="2050801", name="培训支出"))
+        upsert_budget_line(
+            session,
+            department_id=department_id,
+            user="王芳",
+            line=BudgetLine(code="2050801", name="培训支出"),
+        )
 
     # Renaming a code carries the projects charged to it.
     with write_session(engine) as session:
-        upsert_budget_line(session, department_id=department_id, user="王芳", replacing="2060799",
-                           line=BudgetLine(code="2060702", name="科普活动", unit="元", project=D("219500")))
+        upsert_budget_line(
+            session,
+            department_id=department_id,
+            user="王芳",
+            replacing="2060799",
+            line=BudgetLine(code="2060702", name="科普活动", unit="元", project=D("219500")),
+        )
     with read_session(engine) as session:
         department = repo.load_department(session, department_id=department_id)
         changes = repo.history(session, department_id=department_id)
     assert department.projects[0].budget_line_code == "2060702"
     assert department.line("2060702") is not None and department.line("2060702").project == D("219500")  # type: ignore[union-attr]
     assert [(c.entity, c.action, c.entity_key) for c in changes[:3]] == [
-        ("budget_line", "update", "2060702"), ("budget_line", "create", "205"), ("budget_line", "create", "2060701"),
+        ("budget_line", "update", "2060702"),
+        ("budget_line", "create", "205"),
+        ("budget_line", "create", "2060701"),
     ]
     assert changes[0].before["code"] == "2060799"
 
@@ -86,6 +113,9 @@ def test_reconcile_sums_projects_in_wan_per_line_and_parent() -> None:
     assert by_code["206"].difference == D("444.13") - D("21.9455")
     assert [p.name for p in result.unlinked] == ["未挂科目"]
     assert by_code["206"].carryover_projects_wan == D("0.0755")
+    # 206 has 29.73 of carry-over for its 0.0755 of carry-over projects; 20607 and 2060799 state none.
+    assert by_code["206"].carryover_balanced and not leaf.carryover_balanced
+    assert [r.line.code for r in result.carryover_discrepancies] == ["20607", "2060799"]
     assert department.projects[1].fund_source is FundSource.CARRYOVER
 
 

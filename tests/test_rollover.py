@@ -36,7 +36,9 @@ def test_rollover_copies_structure_projects_and_goal_tables_as_drafts(engine: En
     assert [(line.code, line.name, line.unit) for line in new.budget_lines] == [
         (line.code, line.name, line.unit) for line in old.budget_lines
     ]
-    assert all(line.total is None and line.project is None and line.carryover is None for line in new.budget_lines)
+    assert all(
+        line.total is None and line.project is None and line.carryover is None for line in new.budget_lines
+    )
     assert all(not line.income_sources and not line.fiscal for line in new.budget_lines)
     assert new.function_total is None and not new.economic_lines and not new.procurement
     assert not new.acceptances
@@ -46,7 +48,9 @@ def test_rollover_copies_structure_projects_and_goal_tables_as_drafts(engine: En
         assert after.id != before.id
         assert after.status is ProjectStatus.DRAFT and after.goal.revision == 1
         assert (after.budget_line_code, after.line_link, after.fund_source) == (
-            before.budget_line_code, before.line_link, before.fund_source,
+            before.budget_line_code,
+            before.line_link,
+            before.fund_source,
         )
         assert after.budget_amount == before.budget_amount and after.amount_unit == before.amount_unit
         assert after.goal.goal_text == before.goal.goal_text
@@ -56,7 +60,10 @@ def test_rollover_copies_structure_projects_and_goal_tables_as_drafts(engine: En
             assert new_row.value == old_row.value  # exactly as typed, trailing space and all
             assert new_row.reference_value == (old_row.value if old_row.value.strip() else None)
             assert (new_row.level1, new_row.level2, new_row.level3, new_row.basis) == (
-                old_row.level1, old_row.level2, old_row.level3, old_row.basis,
+                old_row.level1,
+                old_row.level2,
+                old_row.level3,
+                old_row.basis,
             )
     assert new.projects[0].goal.indicators[1].reference_value == "≤ 21.87 万元 "
 
@@ -102,28 +109,27 @@ def test_rollover_year_is_all_or_nothing(engine: Engine) -> None:
         assert {k.id for k in repo.list_departments(session, year=2023) if k.code == "731"} == set(ids)
 
 
-def test_cli_rollover_all_departments(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    db = str(tmp_path / "cli.db")
-    engine = open_database(db)
+def test_cli_rollover_all_departments(cli, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    engine = open_database(db_url)
     _store(engine, "731")
     _store(engine, "732")
     engine.dispose()
 
-    result = cli("rollover", "--from", "2022", "--to", "2023")
+    result = cli("rollover", "--from", "2022", "--to", "2023", db=db_url)
     assert result.code == 0, result.stderr
     assert "已结转 731" in result.stdout and "已结转 732" in result.stdout and "2 个项目" in result.stdout
 
-    listed = cli("list")
+    listed = cli("list", db=db_url)
     assert "731\t2023" in listed.stdout and "732\t2023" in listed.stdout
 
-    again = cli("rollover", "--from", "2022", "--to", "2023", "--department", "731")
+    again = cli("rollover", "--from", "2022", "--to", "2023", "--department", "731", db=db_url)
     assert again.code == 2
     assert again.stderr.startswith("错误：") and "已有 2023 年的数据" in again.stderr
 
-    history = cli("history", "--department", "731", "--year", "2023")
+    history = cli("history", "--department", "731", "--year", "2023", db=db_url)
     assert "结转" in history.stdout
 
-    engine = open_database(db)
+    engine = open_database(db_url)
     with read_session(engine) as session:
         key = repo.find_department(session, code="731", year=2023)
         project = repo.load_department(session, department_id=key.id).projects[0]
