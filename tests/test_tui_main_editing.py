@@ -28,7 +28,9 @@ def _project() -> Project:
             indicators=[
                 Indicator(level1="产出指标", level2="数量指标", level3="活动场次", value="≥10场"),
                 Indicator(level1="产出指标", level2="成本指标", level3="预算总成本", value="≤21.87万元"),
-                Indicator(level1="满意度指标", level2="服务对象满意度指标", level3="群众满意度", value="≥90%"),
+                Indicator(
+                    level1="满意度指标", level2="服务对象满意度指标", level3="群众满意度", value="≥90%"
+                ),
             ],
         ),
     )

@@ -1,0 +1,447 @@
+"""The editing model behind the main screen: a project being edited, with undo/redo and TSV copy/paste.
+
+Nothing here imports Textual, so every editing rule is unit-tested without a terminal.  A
+:class:`ProjectDraft` owns a private copy of one project; each change records a snapshot first, so
+undo and redo restore whole states (goal tables are small) and can never drift out of step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from perfgoals.models import Indicator, Project
+
+#: The goal-table columns shown in the grid, in order.
+GRID_FIELDS: tuple[str, ...] = ("level1", "level2", "level3", "description", "value", "basis")
+
+GRID_LABELS: dict[str, str] = {
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "level3": "三级指标",
+    "description": "指标描述",
+    "value": "指标值",
+    "basis": "确定依据",
+}
+
+#: Project fields a user edits outside the grid, with their Chinese names.
+PROJECT_FIELD_LABELS: dict[str, str] = {
+    "name": "项目名称",
+    "code": "项目编码",
+    "budget_line_code": "功能分类科目",
+    "line_link": "科目关联",
+    "fund_source": "资金来源",
+    "fund_source_detail": "资金来源说明",
+    "budget_amount": "金额",
+    "amount_unit": "金额单位",
+    "amount_source": "金额来源",
+    "owner": "负责人",
+    "status": "状态",
+    "notes": "备注",
+    "goal_text": "绩效目标",
+}
+
+_MAX_UNDO = 200
+
+
+@dataclass(frozen=True, slots=True)
+class CellRange:
+    """A rectangle of grid cells, 0-based and inclusive, always normalised (top ≤ bottom, left ≤ right)."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+    @classmethod
+    def spanning(cls, a: tuple[int, int], b: tuple[int, int]) -> CellRange:
+        return cls(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+
+    @classmethod
+    def cell(cls, row: int, column: int) -> CellRange:
+        return cls(row, column, row, column)
+
+    def contains(self, row: int, column: int) -> bool:
+        return self.top <= row <= self.bottom and self.left <= column <= self.right
+
+    @property
+    def rows(self) -> int:
+        return self.bottom - self.top + 1
+
+    @property
+    def columns(self) -> int:
+        return self.right - self.left + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a change happened, so that undo can put the cursor back there."""
+
+    row: int | None = None  # 0-based indicator row
+    field: str | None = None
+
+
+@dataclass(slots=True)
+class _Step:
+    label: str
+    before: Project
+    place: Place
+
+
+# --- TSV (what Excel and LibreOffice put on the clipboard) ------------------------------------------
+
+
+def parse_tsv(text: str) -> list[list[str]]:
+    """Cells of clipboard text as Excel writes it: tabs between cells, newlines between rows,
+    cells holding a tab, newline or quote wrapped in quotes with quotes doubled.
+
+    One trailing newline (Excel always adds one) does not make an empty last row.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]
+    rows: list[list[str]] = []
+    row: list[str] = []
+    cell: list[str] = []
+    i, n = 0, len(text)
+    at_cell_start = True
+    while i < n:
+        char = text[i]
+        if at_cell_start and char == '"':
+            # A quoted cell runs to the closing quote that is followed by a separator or the end.
+            j = i + 1
+            parts: list[str] = []
+            closed = False
+            while j < n:
+                if text[j] == '"':
+                    if j + 1 < n and text[j + 1] == '"':
+                        parts.append('"')
+                        j += 2
+                        continue
+                    if j + 1 == n or text[j + 1] in "\t\n":
+                        closed = True
+                        j += 1
+                        break
+                parts.append(text[j])
+                j += 1
+            if closed:
+                cell = parts
+                i = j
+                at_cell_start = False
+                continue
+            # An unbalanced quote is plain text, as in a spreadsheet.
+        at_cell_start = False
+        if char == "\t":
+            row.append("".join(cell))
+            cell = []
+            at_cell_start = True
+        elif char == "\n":
+            row.append("".join(cell))
+            rows.append(row)
+            row, cell = [], []
+            at_cell_start = True
+        else:
+            cell.append(char)
+        i += 1
+    row.append("".join(cell))
+    rows.append(row)
+    return rows
+
+
+def _quote(cell: str) -> str:
+    if any(char in cell for char in '\t\n\r"'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def format_tsv(rows: Iterable[Sequence[str]]) -> str:
+    """Cells as clipboard text that pastes into a spreadsheet cell for cell."""
+    return "\n".join("\t".join(_quote(cell) for cell in row) for row in rows)
+
+
+# --- the draft --------------------------------------------------------------------------------------
+
+
+def _copy(project: Project) -> Project:
+    return project.model_copy(deep=True)
+
+
+def _comparable(project: Project) -> dict[str, Any]:
+    # The revision is bookkeeping, not content: a saved draft is clean whatever its revision.
+    data = project.model_dump(exclude={"acceptances": True, "goal": {"revision"}})
+    data["id"] = project.id
+    return data
+
+
+class ProjectDraft:
+    """One project under edit: its current state, what was last saved, and the undo history."""
+
+    def __init__(self, project: Project) -> None:
+        self._saved = _copy(project)
+        self._saved_form = _comparable(project)
+        self.project = _copy(project)
+        self._undo: list[_Step] = []
+        self._redo: list[_Step] = []
+        self._changes = 0  # bumped by every change, so that ``dirty`` is computed once per change
+        self._dirty_at: tuple[int, bool] = (0, False)
+
+    # -- state ----------------------------------------------------------------------------------
+
+    @property
+    def id(self) -> int | None:
+        return self.project.id
+
+    @property
+    def saved(self) -> Project:
+        return self._saved
+
+    @property
+    def revision(self) -> int:
+        """The revision this draft was opened at: a save expects the database to still hold it."""
+        return self._saved.goal.revision
+
+    @property
+    def dirty(self) -> bool:
+        changes, dirty = self._dirty_at
+        if changes != self._changes:
+            dirty = _comparable(self.project) != self._saved_form
+            self._dirty_at = (self._changes, dirty)
+        return dirty
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return self.project.goal.indicators
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def mark_saved(self, saved: Project) -> None:
+        """The database now holds ``saved`` (new revision); edits made meanwhile stay unsaved."""
+        self._changes += 1
+        self._saved = _copy(saved)
+        self._saved_form = _comparable(saved)
+        self.project.goal.revision = saved.goal.revision
+
+    def replace(self, project: Project) -> None:
+        """Take ``project`` as both the saved and the current state (e.g. someone else's version).
+
+        The replaced state stays on the undo stack, so the user can still get their edits back.
+        """
+        self._record("采用已保存的版本", Place())
+        self._changes += 1
+        self._saved = _copy(project)
+        self._saved_form = _comparable(project)
+        self.project = _copy(project)
+
+    def _record(self, label: str, place: Place) -> None:
+        self._changes += 1
+        self._undo.append(_Step(label, _copy(self.project), place))
+        del self._undo[:-_MAX_UNDO]
+        self._redo.clear()
+
+    def undo(self) -> _Step | None:
+        """Go back one change; returns it (label and where it happened) or ``None`` if there is none."""
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        self._changes += 1
+        self._redo.append(_Step(step.label, self.project, step.place))
+        revision = self.project.goal.revision
+        self.project = step.before
+        self.project.goal.revision = revision
+        return step
+
+    def redo(self) -> _Step | None:
+        if not self._redo:
+            return None
+        step = self._redo.pop()
+        self._changes += 1
+        self._undo.append(_Step(step.label, self.project, step.place))
+        revision = self.project.goal.revision
+        self.project = step.before
+        self.project.goal.revision = revision
+        return step
+
+    # -- cells ----------------------------------------------------------------------------------
+
+    def cell(self, row: int, field: str) -> str:
+        return str(getattr(self.indicators[row], field) or "")
+
+    def set_cell(self, row: int, field: str, text: str) -> bool:
+        """Set one cell to ``text`` exactly as typed; returns whether anything changed."""
+        return self.set_cells(row, {field: text})
+
+    def set_cells(self, row: int, changes: dict[str, str]) -> bool:
+        """Set several cells of one row as one undoable change (e.g. 一级 and 二级 together)."""
+        unknown = set(changes) - set(GRID_FIELDS)
+        if unknown:
+            raise ValueError(f"不可编辑的列：{'、'.join(sorted(unknown))}")
+        if all(self.cell(row, field) == text for field, text in changes.items()):
+            return False
+        first = next(iter(changes))
+        self._record(f"修改{GRID_LABELS[first]}", Place(row, first))
+        for field, text in changes.items():
+            setattr(self.indicators[row], field, text)
+        return True
+
+    def clear_range(self, cells: CellRange) -> bool:
+        targets = [
+            (row, GRID_FIELDS[column])
+            for row in range(cells.top, min(cells.bottom, len(self.indicators) - 1) + 1)
+            for column in range(cells.left, min(cells.right, len(GRID_FIELDS) - 1) + 1)
+        ]
+        if not any(self.cell(row, field) for row, field in targets):
+            return False
+        self._record("清空单元格", Place(cells.top, GRID_FIELDS[cells.left]))
+        for row, field in targets:
+            setattr(self.indicators[row], field, "")
+        return True
+
+    # -- rows -----------------------------------------------------------------------------------
+
+    def insert_row(self, at: int, indicator: Indicator | None = None) -> int:
+        """Insert a row at index ``at`` (clamped); a new row inherits the 一级/二级 of the row above."""
+        at = max(0, min(at, len(self.indicators)))
+        if indicator is None:
+            above = self.indicators[at - 1] if at > 0 else None
+            indicator = Indicator(level1=above.level1 if above else "", level2=above.level2 if above else "")
+        self._record("插入行", Place(at, "level3"))
+        self.indicators.insert(at, indicator)
+        return at
+
+    def delete_rows(self, first: int, last: int) -> bool:
+        first, last = max(0, first), min(last, len(self.indicators) - 1)
+        if first > last:
+            return False
+        self._record("删除行" if first == last else f"删除 {last - first + 1} 行", Place(first, None))
+        del self.indicators[first : last + 1]
+        return True
+
+    def duplicate_rows(self, first: int, last: int) -> int:
+        """Copy rows ``first``…``last`` below themselves; returns the index of the first copy."""
+        first, last = max(0, first), min(last, len(self.indicators) - 1)
+        if first > last:
+            return first
+        self._record("复制行", Place(last + 1, None))
+        copies = [indicator.model_copy(deep=True) for indicator in self.indicators[first : last + 1]]
+        self.indicators[last + 1 : last + 1] = copies
+        return last + 1
+
+    def move_rows(self, first: int, last: int, delta: int) -> int:
+        """Move rows ``first``…``last`` by ``delta`` places (clamped); returns their new first index."""
+        first, last = max(0, first), min(last, len(self.indicators) - 1)
+        if first > last:
+            return first
+        target = max(0, min(first + delta, len(self.indicators) - (last - first + 1)))
+        if target == first:
+            return first
+        self._record("移动行", Place(first, None))
+        block = self.indicators[first : last + 1]
+        del self.indicators[first : last + 1]
+        self.indicators[target:target] = block
+        return target
+
+    # -- project fields ---------------------------------------------------------------------------
+
+    def set_fields(self, changes: dict[str, Any], label: str = "修改项目信息") -> bool:
+        """Set project fields (``goal_text`` included); returns whether anything changed."""
+        unknown = set(changes) - set(PROJECT_FIELD_LABELS)
+        if unknown:
+            raise ValueError(f"未知的项目字段：{'、'.join(sorted(unknown))}")
+        current = {key: self._field(key) for key in changes}
+        if current == changes:
+            return False
+        first = next(key for key in changes if current[key] != changes[key])
+        self._record(label, Place(None, first))
+        for key, value in changes.items():
+            if key == "goal_text":
+                self.project.goal.goal_text = value
+            else:
+                setattr(self.project, key, value)
+        return True
+
+    def _field(self, key: str) -> Any:
+        return self.project.goal.goal_text if key == "goal_text" else getattr(self.project, key)
+
+    # -- clipboard --------------------------------------------------------------------------------
+
+    def copy(self, cells: CellRange) -> str:
+        rows = [
+            [self.cell(row, GRID_FIELDS[column]) for column in range(cells.left, cells.right + 1)]
+            for row in range(cells.top, min(cells.bottom, len(self.indicators) - 1) + 1)
+        ]
+        return format_tsv(rows)
+
+    def paste(self, top: int, left: int, text: str, selection: CellRange | None = None) -> CellRange | None:
+        """Paste clipboard text with its top-left cell at (``top``, ``left``).
+
+        Rows are added at the end when the paste runs past the last row; columns beyond 依据 are
+        dropped.  A single value pasted over a selection fills the whole selection, as a spreadsheet
+        does.  Returns the cells written, or ``None`` when nothing changed.
+        """
+        cells = parse_tsv(text)
+        if not cells or left >= len(GRID_FIELDS):
+            return None
+        if selection is not None and len(cells) == 1 and len(cells[0]) == 1:
+            top, left = selection.top, selection.left
+            cells = [[cells[0][0]] * selection.columns for _ in range(selection.rows)]
+        width = min(max(len(row) for row in cells), len(GRID_FIELDS) - left)
+        area = CellRange(top, left, top + len(cells) - 1, left + width - 1)
+        before = _copy(self.project)
+        while len(self.indicators) <= area.bottom:
+            self.indicators.append(Indicator())
+        for offset, row in enumerate(cells):
+            for column in range(width):
+                value = row[column] if column < len(row) else ""
+                setattr(self.indicators[top + offset], GRID_FIELDS[left + column], value)
+        if _comparable(before) == _comparable(self.project):
+            self.project = before
+            return None
+        self._changes += 1
+        self._undo.append(_Step("粘贴", before, Place(top, GRID_FIELDS[left])))
+        del self._undo[:-_MAX_UNDO]
+        self._redo.clear()
+        return area
+
+
+# --- comparing two versions (the conflict dialog) ---------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(getattr(value, "value", value))
+
+
+def differences(mine: Project, theirs: Project) -> list[tuple[str, str, str]]:
+    """Where two versions of a project differ: (what, my text, their text), fields then rows."""
+    result: list[tuple[str, str, str]] = []
+    for key, label in PROJECT_FIELD_LABELS.items():
+        a = mine.goal.goal_text if key == "goal_text" else getattr(mine, key)
+        b = theirs.goal.goal_text if key == "goal_text" else getattr(theirs, key)
+        if a != b:
+            result.append((label, _show(a), _show(b)))
+    rows = max(len(mine.goal.indicators), len(theirs.goal.indicators))
+    for index in range(rows):
+        a_row = mine.goal.indicators[index] if index < len(mine.goal.indicators) else None
+        b_row = theirs.goal.indicators[index] if index < len(theirs.goal.indicators) else None
+        if a_row is None or b_row is None:
+            present = a_row or b_row
+            assert present is not None
+            text = " / ".join(getattr(present, f) for f in GRID_FIELDS if getattr(present, f))
+            result.append(
+                (f"第 {index + 1} 行", text if a_row else "（无此行）", text if b_row else "（无此行）")
+            )
+            continue
+        for field in GRID_FIELDS:
+            if getattr(a_row, field) != getattr(b_row, field):
+                result.append(
+                    (f"第 {index + 1} 行 {GRID_LABELS[field]}", getattr(a_row, field), getattr(b_row, field))
+                )
+    return result

@@ -1,0 +1,337 @@
+"""Modal dialogs of the main screen, each typed by what it returns."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+
+from perfgoals.models import Department, FundSource, LinkStatus, Project, ProjectStatus
+from perfgoals.money import AmountError, format_amount, parse_user_amount
+from perfgoals.tui.editing import differences
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question; Escape answers no."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "answer(False)", "取消", id="dialog.cancel")]
+
+    def __init__(self, question: str, *, yes: str = "确定", no: str = "取消", danger: bool = False) -> None:
+        super().__init__(classes="dialog")
+        self._question = question
+        self._yes = yes
+        self._no = no
+        self._danger = danger
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(self._question, classes="dialog-question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self._yes, id="yes", variant="error" if self._danger else "primary")
+                yield Button(self._no, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no" if self._danger else "#yes", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class UnsavedDialog(ModalScreen[str | None]):
+    """Leaving with unsaved edits: "save", "discard", or ``None`` to stay."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "取消", id="dialog.cancel")]
+
+    def __init__(self, names: list[str], leaving: str = "退出") -> None:
+        super().__init__(classes="dialog")
+        self._names = names
+        self._leaving = leaving
+
+    def compose(self) -> ComposeResult:
+        listed = "、".join(self._names[:5]) + (
+            f" 等 {len(self._names)} 个项目" if len(self._names) > 5 else ""
+        )
+        with Vertical(classes="dialog-box"):
+            yield Static(
+                f"有未保存的修改：{listed}。\n{self._leaving}前要保存吗？", classes="dialog-question"
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("保存", id="save", variant="primary")
+                yield Button("不保存", id="discard", variant="error")
+                yield Button("取消", id="stay")
+
+    def on_mount(self) -> None:
+        self.query_one("#save", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "stay" else event.button.id)
+
+    def action_stay(self) -> None:
+        self.dismiss(None)
+
+
+class ConflictDialog(ModalScreen[str | None]):
+    """Someone saved the project meanwhile: show both versions; "mine", "theirs" or ``None``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "later", "稍后决定", id="dialog.cancel")]
+
+    def __init__(self, mine: Project, theirs: Project, message: str) -> None:
+        super().__init__(classes="dialog")
+        self._mine = mine
+        self._theirs = theirs
+        self._message = message
+        self.rows: list[tuple[str, str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        table = Table(expand=True, show_lines=True)
+        table.add_column("内容", style="dim", no_wrap=True)
+        table.add_column("我的修改", ratio=1)
+        table.add_column(f"已保存的版本（第 {self._theirs.goal.revision} 版）", ratio=1)
+        rows = self.rows = differences(self._mine, self._theirs)
+        for what, mine, theirs in rows:
+            table.add_row(what, Text(mine or "（空）"), Text(theirs or "（空）"))
+        with Vertical(classes="dialog-box wide"):
+            yield Static(Text(f"保存冲突：{self._message}", style="bold"), classes="dialog-question")
+            with VerticalScroll(classes="conflict-diff"):
+                yield Static(table if rows else Text("两个版本内容相同。"))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("保留我的（覆盖保存）", id="mine", variant="warning")
+                yield Button("采用已保存的版本", id="theirs", variant="primary")
+                yield Button("稍后决定", id="later")
+
+    def on_mount(self) -> None:
+        self.query_one("#later", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "later" else event.button.id)
+
+    def action_later(self) -> None:
+        self.dismiss(None)
+
+
+class TextDialog(ModalScreen[str | None]):
+    """Edit a longer text (the 绩效目标) in a text area; ctrl+s or 确定 applies."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "取消", id="dialog.cancel"),
+        Binding("ctrl+s", "apply", "确定", id="dialog.apply", priority=True),
+    ]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__(classes="dialog")
+        self._title = title
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box wide"):
+            yield Label(self._title, classes="dialog-title")
+            yield TextArea(self._text, id="text", soft_wrap=True, show_line_numbers=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("确定 (ctrl+s)", id="apply", variant="primary")
+                yield Button("取消 (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    @on(Button.Pressed, "#apply")
+    def action_apply(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NameDialog(ModalScreen[str | None]):
+    """Ask for a name (a new project's); refuses an empty one or one already taken."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "取消", id="dialog.cancel")]
+
+    def __init__(self, title: str, taken: set[str]) -> None:
+        super().__init__(classes="dialog")
+        self._title = title
+        self._taken = taken
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(self._title, classes="dialog-title")
+            yield Input(id="name", placeholder="项目名称")
+            yield Static("", id="name-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("确定", id="ok", variant="primary")
+                yield Button("取消", id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        problem = "名称不能为空" if not name else ("本部门已有同名项目" if name in self._taken else "")
+        if problem:
+            self.query_one("#name-error", Static).update(problem)
+            return
+        self.dismiss(name)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+_NO_LINE = "__none__"
+
+
+class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
+    """Edit a project's fields; returns only the fields that changed, or ``None`` when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "取消", id="dialog.cancel"),
+        Binding("ctrl+s", "apply", "确定", id="dialog.apply", priority=True),
+    ]
+
+    def __init__(self, department: Department, project: Project) -> None:
+        super().__init__(classes="dialog")
+        self._department = department
+        self._project = project
+
+    def compose(self) -> ComposeResult:
+        project = self._project
+        lines = [(f"{line.code} {line.name}", line.code) for line in self._department.budget_lines]
+        known = {code for _, code in lines}
+        if project.budget_line_code and project.budget_line_code not in known:
+            lines.append((f"{project.budget_line_code}（本部门无此科目）", project.budget_line_code))
+        lines.append(("（不关联科目）", _NO_LINE))
+        amount = "" if project.budget_amount is None else format(project.budget_amount, "f")
+        with Vertical(classes="dialog-box wide"):
+            yield Label(f"项目信息：{project.name}", classes="dialog-title")
+            with Grid(classes="form"):
+                yield Label("项目名称")
+                yield Input(project.name, id="name", compact=True)
+                yield Label("功能分类科目")
+                yield Select(
+                    lines,
+                    value=project.budget_line_code or _NO_LINE,
+                    allow_blank=False,
+                    id="line",
+                    compact=True,
+                )
+                yield Label("")
+                yield Checkbox(
+                    "已确认科目关联（建议的关联须确认）",
+                    value=project.line_link != LinkStatus.SUGGESTED,
+                    id="confirmed",
+                    compact=True,
+                )
+                yield Label("资金来源")
+                yield Select(
+                    [(source.value, source.value) for source in FundSource],
+                    value=project.fund_source.value if project.fund_source else Select.NULL,
+                    prompt="（未填）",
+                    id="fund",
+                    compact=True,
+                )
+                yield Label(f"金额（{project.amount_unit}）")
+                yield Input(amount, id="amount", compact=True, placeholder="如 21.87、二十一点八七、12万元")
+                yield Label("")
+                yield Static(self._amount_hint(amount), id="amount-hint")
+                yield Label("负责人")
+                yield Input(project.owner, id="owner", compact=True)
+                yield Label("状态")
+                yield Select(
+                    [(status.value, status.value) for status in ProjectStatus],
+                    value=project.status.value,
+                    allow_blank=False,
+                    id="status",
+                    compact=True,
+                )
+            yield Static("", id="form-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("确定 (ctrl+s)", id="apply", variant="primary", compact=True)
+                yield Button("取消 (Esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def _amount_hint(self, text: str) -> Text:
+        if not text.strip():
+            return Text("未填金额", style="dim")
+        try:
+            value = parse_user_amount(text, self._project.amount_unit)
+        except AmountError as exc:
+            return Text(str(exc), style="red")
+        return Text(f"= {format_amount(value)} {self._project.amount_unit}", style="green")
+
+    @on(Input.Changed, "#amount")
+    def _amount_changed(self, event: Input.Changed) -> None:
+        self.query_one("#amount-hint", Static).update(self._amount_hint(event.value))
+
+    @on(Select.Changed, "#line")
+    def _line_changed(self, event: Select.Changed) -> None:
+        # Picking a line is confirming it.
+        if event.value != (self._project.budget_line_code or _NO_LINE):
+            self.query_one("#confirmed", Checkbox).value = True
+
+    @on(Button.Pressed, "#apply")
+    def action_apply(self) -> None:
+        changes = self._changes()
+        if changes is not None:
+            self.dismiss(changes)
+
+    def _changes(self) -> dict[str, Any] | None:
+        project = self._project
+        error = self.query_one("#form-error", Static)
+        name = self.query_one("#name", Input).value.strip()
+        if not name:
+            error.update("项目名称不能为空")
+            return None
+        taken = {p.name for p in self._department.projects if p.id != project.id}
+        if name in taken:
+            error.update(f"本部门已有名为“{name}”的项目")
+            return None
+        amount_text = self.query_one("#amount", Input).value
+        amount: Decimal | None = None
+        if amount_text.strip():
+            try:
+                amount = parse_user_amount(amount_text, project.amount_unit)
+            except AmountError as exc:
+                error.update(f"金额：{exc}")
+                return None
+        line_value = self.query_one("#line", Select).value
+        line = None if line_value == _NO_LINE else str(line_value)
+        fund_value = self.query_one("#fund", Select).value
+        fund = None if fund_value is Select.NULL else FundSource(str(fund_value))
+        confirmed = self.query_one("#confirmed", Checkbox).value
+        link: LinkStatus | None = None
+        if line is not None:
+            link = LinkStatus.CONFIRMED if confirmed else (project.line_link or LinkStatus.SUGGESTED)
+        wanted: dict[str, Any] = {
+            "name": name,
+            "budget_line_code": line,
+            "line_link": link,
+            "fund_source": fund,
+            "budget_amount": amount,
+            "owner": self.query_one("#owner", Input).value.strip(),
+            "status": ProjectStatus(str(self.query_one("#status", Select).value)),
+        }
+        changes = {key: value for key, value in wanted.items() if getattr(project, key) != value}
+        if "budget_amount" in changes:
+            from perfgoals.models import AmountSource
+
+            changes["amount_source"] = AmountSource.ENTERED
+        return changes
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

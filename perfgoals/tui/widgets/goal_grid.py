@@ -1,0 +1,212 @@
+"""The goal-table grid: 一级/二级/三级/描述/指标值/依据, long text wrapped, a cell cursor and a range."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
+from textual.events import Resize
+from textual.geometry import Region
+from textual.message import Message
+from textual.widgets import DataTable
+from textual.widgets.data_table import CursorType
+
+from perfgoals.models import Indicator
+from perfgoals.tui.editing import GRID_FIELDS, GRID_LABELS, CellRange
+from perfgoals.values import parse_value
+
+# Share of the width each column gets, the least it gets, and the most it needs.
+_WEIGHTS = {"level1": 10, "level2": 12, "level3": 14, "description": 18, "value": 12, "basis": 10}
+_MINIMUM = {"level1": 4, "level2": 4, "level3": 6, "description": 6, "value": 6, "basis": 4}
+_MAXIMUM = {"level1": 10, "level2": 18, "value": 18, "basis": 12}
+# Columns that hold Chinese labels only: an even width wraps them between characters, not half-way.
+_CJK_COLUMNS = ("level1", "level2", "basis")
+
+
+class GoalGrid(DataTable[Text]):
+    """A DataTable of indicator rows that re-lays itself out to the width it is given.
+
+    Shift+arrows extend a rectangular selection from an anchor; the cells in it are highlighted
+    like the cursor.  The grid knows nothing of editing: it shows rows and reports where the user is.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("shift+up", "extend(-1, 0)", "向上扩选", show=False, id="grid.extend_up"),
+        Binding("shift+down", "extend(1, 0)", "向下扩选", show=False, id="grid.extend_down"),
+        Binding("shift+left", "extend(0, -1)", "向左扩选", show=False, id="grid.extend_left"),
+        Binding("shift+right", "extend(0, 1)", "向右扩选", show=False, id="grid.extend_right"),
+    ]
+
+    class SelectionChanged(Message):
+        def __init__(self, grid: GoalGrid) -> None:
+            super().__init__()
+            self.grid = grid
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            id=id, cursor_type="cell", zebra_stripes=True, cursor_foreground_priority="renderable"
+        )
+        self._indicators: list[Indicator] = []
+        self._findings: dict[tuple[int, str], str] = {}
+        self._anchor: tuple[int, int] | None = None
+        self._laid_out_width = 0
+        self._extending = False
+
+    # -- content --------------------------------------------------------------------------------
+
+    def show_rows(self, indicators: list[Indicator], marks: dict[tuple[int, str], str] | None = None) -> None:
+        """Show ``indicators``; ``marks`` maps (row, field) to a glyph for cells with findings."""
+        self._indicators = indicators
+        self._findings = marks or {}
+        self._rebuild()
+
+    def _column_widths(self) -> dict[str, int]:
+        # Leave room for the vertical scrollbar whether or not it shows yet, so rows never overflow.
+        width = (self.content_region.width or 100) - self.styles.scrollbar_size_vertical
+        # Each column takes 2 cells of padding; the row label takes its digits plus padding.
+        label_width = len(str(max(len(self._indicators), 1))) + 2
+        available = max(width - label_width - 2 * len(GRID_FIELDS), sum(_MINIMUM.values()))
+        total = sum(_WEIGHTS.values())
+        widths: dict[str, int] = {}
+        for field in GRID_FIELDS:
+            share = available * _WEIGHTS[field] // total
+            if field in _CJK_COLUMNS:
+                share -= share % 2
+            widths[field] = min(max(share, _MINIMUM[field]), _MAXIMUM.get(field, share))
+        # What the capped columns leave goes to the free-text columns.
+        spare = available - sum(widths.values())
+        if spare > 0:
+            widths["level3"] += spare * 2 // 5
+            widths["description"] += spare - spare * 2 // 5
+        return widths
+
+    def _cell(self, row: int, field: str, indicator: Indicator) -> Text:
+        text = str(getattr(indicator, field) or "")
+        cell = Text(text, overflow="fold")
+        mark = self._findings.get((row, field))
+        if mark:
+            cell = Text.assemble((mark + " ", "bold red" if mark == "✗" else "bold yellow"), cell)
+        if field == "value":
+            # A separate unit column (central layouts) is shown with the value it belongs to.
+            if indicator.unit and text and not text.endswith(indicator.unit):
+                cell.append(f" {indicator.unit}", style="dim")
+            if text:
+                cell.append("\n" + parse_value(text).describe(), style="dim italic")
+            # Last year's value, kept when the year was rolled over, for reference.
+            if indicator.reference_value:
+                cell.append(f"\n上年 {indicator.reference_value}", style="dim cyan")
+        return cell
+
+    def _rebuild(self) -> None:
+        cursor = self.cursor_coordinate
+        scroll = self.scroll_offset
+        self.clear(columns=True)
+        widths = self._column_widths()
+        self._laid_out_width = self.size.width
+        for field in GRID_FIELDS:
+            self.add_column(GRID_LABELS[field], width=widths[field], key=field)
+        for index, indicator in enumerate(self._indicators):
+            cells = [self._cell(index, field, indicator) for field in GRID_FIELDS]
+            self.add_row(*cells, height=None, key=str(index), label=str(index + 1))
+        if self._indicators:
+            row = min(cursor.row, len(self._indicators) - 1)
+            self.move_cursor(row=row, column=cursor.column, animate=False, scroll=False)
+        self.scroll_to(scroll.x, scroll.y, animate=False, immediate=True)
+        if self._anchor is not None and self._anchor[0] >= len(self._indicators):
+            self._anchor = None
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.width != self._laid_out_width:
+            self._rebuild()
+
+    # -- where the user is ----------------------------------------------------------------------
+
+    @property
+    def current_field(self) -> str:
+        return GRID_FIELDS[self.cursor_coordinate.column]
+
+    @property
+    def current_row(self) -> int:
+        return self.cursor_coordinate.row
+
+    @property
+    def selection(self) -> CellRange:
+        """The selected cells: the anchored range, or just the cursor cell."""
+        cursor = self.cursor_coordinate
+        if self._anchor is None:
+            return CellRange.cell(cursor.row, cursor.column)
+        return CellRange.spanning(self._anchor, (cursor.row, cursor.column))
+
+    @property
+    def has_range(self) -> bool:
+        return self._anchor is not None and self.selection.rows * self.selection.columns > 1
+
+    def clear_selection(self) -> bool:
+        if self._anchor is None:
+            return False
+        self._anchor = None
+        self._clear_caches()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self))
+        return True
+
+    def select_range(self, cells: CellRange) -> None:
+        self._anchor = (cells.top, cells.left)
+        self._extending = True
+        try:
+            self.move_cursor(row=cells.bottom, column=cells.right)
+        finally:
+            self._extending = False
+        self._clear_caches()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self))
+
+    def go_to(self, row: int, field: str | None = None) -> None:
+        """Put the cursor on a row (and a column, if ``field`` is a grid column)."""
+        if not self._indicators:
+            return
+        column = GRID_FIELDS.index(field) if field in GRID_FIELDS else self.cursor_coordinate.column
+        self.clear_selection()
+        self.move_cursor(row=max(0, min(row, len(self._indicators) - 1)), column=column)
+
+    def action_extend(self, rows: int, columns: int) -> None:
+        cursor = self.cursor_coordinate
+        if self._anchor is None:
+            self._anchor = (cursor.row, cursor.column)
+        self._extending = True
+        try:
+            self.move_cursor(row=cursor.row + rows, column=cursor.column + columns)
+        finally:
+            self._extending = False
+        self._clear_caches()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self))
+
+    def watch_cursor_coordinate(self, old_coordinate: Coordinate, new_coordinate: Coordinate) -> None:
+        # Moving without shift drops the range, as in a spreadsheet.
+        if not self._extending and self._anchor is not None and old_coordinate != new_coordinate:
+            self._anchor = None
+            self._clear_caches()
+            self.post_message(self.SelectionChanged(self))
+        super().watch_cursor_coordinate(old_coordinate, new_coordinate)
+
+    def _should_highlight(
+        self, cursor: Coordinate, target_cell: Coordinate, type_of_cursor: CursorType
+    ) -> bool:
+        if (
+            self._anchor is not None
+            and type_of_cursor == "cell"
+            and cursor == self.cursor_coordinate
+            and self.selection.contains(target_cell.row, target_cell.column)
+        ):
+            return True
+        return super()._should_highlight(cursor, target_cell, type_of_cursor)
+
+    def cell_screen_region(self) -> Region:
+        """Where the cursor cell is on the screen, for placing an editor over it."""
+        region = self._get_cell_region(self.cursor_coordinate)
+        x = region.x - int(self.scroll_x) + self.content_region.x
+        y = region.y - int(self.scroll_y) + self.content_region.y
+        return Region(x, y, region.width, region.height)

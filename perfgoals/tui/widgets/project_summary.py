@@ -1,0 +1,54 @@
+"""The selected project's fields and its 绩效目标 text, above the grid."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from perfgoals.models import Department, LinkStatus, Project
+from perfgoals.money import format_amount
+
+
+def line_label(department: Department, project: Project) -> Text:
+    code = project.budget_line_code
+    if not code:
+        return Text("未关联", style="yellow")
+    line = department.line(code)
+    text = Text(f"{code} {line.name}" if line else f"{code}（本部门无此科目）")
+    if project.line_link == LinkStatus.SUGGESTED:
+        text.append(" 待确认", style="bold yellow")
+    return text
+
+
+class ProjectSummary(Static):
+    """Read-only view of the project's fields; F3 and F4 edit them."""
+
+    def show(self, department: Department | None, project: Project | None, dirty: bool) -> None:
+        if department is None or project is None:
+            self.border_title = "项目"
+            self.update(Text("（未选择项目）", style="dim"))
+            return
+        self.border_title = ("● " if dirty else "") + project.name
+        self.border_subtitle = "未保存" if dirty else f"第 {project.goal.revision} 版"
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(ratio=1)
+        amount = (
+            f"{format_amount(project.budget_amount)} {project.amount_unit}"
+            if project.budget_amount is not None
+            else "未填"
+        )
+        fund = project.fund_source.value if project.fund_source else "未填"
+        if project.fund_source_detail:
+            fund += f"（{project.fund_source_detail}）"
+        grid.add_row("科目", line_label(department, project), "金额", amount)
+        grid.add_row("资金", fund, "负责人", project.owner or "未填")
+        grid.add_row("状态", project.status.value, "编码", project.code or "—")
+        goal = project.goal.goal_text.strip()
+        goal_text = Text("目标 ", style="dim")
+        goal_text.append(goal or "（未填绩效目标，按 F4 填写）", style="" if goal else "dim italic")
+        self.update(Group(grid, goal_text))
