@@ -69,8 +69,12 @@ def _open(path: Path) -> Any:
         return openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, EOFError):
         raise WorkbookImportError(f"{path.name}：工作簿已损坏或不完整（可能被截断），无法打开") from None
-    except (KeyError, ValueError, TypeError, OSError) as exc:
-        raise WorkbookImportError(f"{path.name}：无法读取工作簿（{exc}）") from None
+    except KeyError:
+        raise WorkbookImportError(f"{path.name}：工作簿缺少必要的组成部分，可能已损坏，无法打开") from None
+    except OSError as exc:
+        raise WorkbookImportError(
+            f"{path.name}：无法读取工作簿（{exc.strerror or type(exc).__name__}）"
+        ) from None
     except Exception as exc:  # openpyxl raises assorted errors for malformed XML parts
         raise WorkbookImportError(f"{path.name}：工作簿内容有误，无法读取（{type(exc).__name__}）") from None
 

@@ -1,0 +1,226 @@
+"""``perfgoals export``: the formatted workbook (.xlsx), or the indicator data as JSON or CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from sqlalchemy.engine import Engine
+
+from perfgoals.cli import AppState, department_options, main, pass_state
+from perfgoals.errors import PerfgoalsError
+from perfgoals.models import Department, Project
+from perfgoals.storage import repository as repo
+from perfgoals.storage.db import read_session
+
+if TYPE_CHECKING:  # rich and XlsxWriter load only when exporting
+    from rich.progress import Progress
+
+    from perfgoals.export.xlsx import ProgressCallback
+
+#: Departments loaded per database round trip while streaming a large export.
+BATCH = 10
+#: Exports with at least this many projects show a progress bar on a terminal.
+PROGRESS_THRESHOLD = 20
+
+
+class ProjectNotFound(PerfgoalsError):
+    pass
+
+
+def _find_project(department: Department, wanted: str) -> Project:
+    """A project by exact name, by database id, or by a part of its name that only one project has."""
+    for project in department.projects:
+        if project.name == wanted:
+            return project
+    if wanted.isdigit():
+        for project in department.projects:
+            if project.id == int(wanted):
+                return project
+    partial = [project for project in department.projects if wanted in project.name]
+    if len(partial) == 1:
+        return partial[0]
+    label = f"{department.code} {department.name}（{department.year}年）"
+    if partial:
+        names = "、".join(project.name for project in partial)
+        raise ProjectNotFound(f"“{wanted}”与 {label} 的多个项目相符：{names}。请写出完整名称或项目编号")
+    raise ProjectNotFound(f"{label} 没有名为“{wanted}”的项目（可用 perfgoals list 查看部门，或写项目编号）")
+
+
+def _stream(engine: Engine, ids: list[int]) -> Iterator[Department]:
+    """Departments loaded a batch at a time, so that only a batch is in memory."""
+    for start in range(0, len(ids), BATCH):
+        with read_session(engine) as session:
+            batch = repo.load_departments(session, department_ids=ids[start : start + BATCH])
+        yield from batch
+        del batch
+
+
+@main.command()
+@department_options
+@click.option("--project", "-p", metavar="名称或编号", help="只导出这一个项目的绩效目标表。")
+@click.option("--all-departments", is_flag=True, help="导出该年度的全部部门（默认取最近的年度）。")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["xlsx", "json", "csv"]),
+    default=None,
+    help="输出格式（默认按 -o 的扩展名，否则 xlsx）。",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    metavar="路径",
+    help="输出文件或文件夹（默认写入当前文件夹下的 exports/，按部门、年度和时间命名）。",
+)
+@click.option(
+    "--project-sheets/--no-project-sheets",
+    default=None,
+    help="工作簿中是否为每个项目单列一张绩效目标表（默认是；--all-departments 且项目超过 2000 个时默认否）。",
+)
+@click.option("--skip-checks", is_flag=True, help="不运行校验（工作簿中不含“问题”表的内容）。")
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="CSV 中以 = + - @ 开头的文字原样写出（默认加前导撇号，防止 Excel 当作公式）。",
+)
+@pass_state
+def export(
+    state: AppState,
+    department: str | None,
+    year: int | None,
+    project: str | None,
+    all_departments: bool,
+    fmt: str | None,
+    output: str | None,
+    project_sheets: bool | None,
+    skip_checks: bool,
+    raw_csv: bool,
+) -> None:
+    """导出绩效目标表：格式化的 Excel 工作簿（目录、每个项目一张表、汇总、对账、问题），或 JSON/CSV 数据。"""
+    from perfgoals.export import default_output_path, write_csv, write_json, write_workbook
+
+    if all_departments and (department or project):
+        raise click.UsageError("--all-departments 不能与 --department 或 --project 同用")
+    # A trailing slash names a folder, even one that does not exist yet.
+    to_folder = output is not None and output.endswith(("/", "\\"))
+    target = Path(output) if output is not None else None
+    if fmt is None:
+        suffix = target.suffix.lower().lstrip(".") if target is not None and not to_folder else ""
+        fmt = suffix if suffix in ("xlsx", "json", "csv") else "xlsx"
+    engine = state.engine()
+    with read_session(engine) as session:
+        if all_departments:
+            keys = repo.list_departments(session, year=year)
+            if not keys:
+                keys = [repo.find_department(session, year=year)]  # raises the usual "not found" message
+            year = year or max(key.year for key in keys)
+            keys = [key for key in keys if key.year == year]
+        else:
+            keys = [repo.find_department(session, code=department, year=year)]
+        selected: Project | None = None
+        if project is not None:
+            whole = repo.load_department(session, department_id=keys[0].id)
+            selected = _find_project(whole, project)
+    ids = [key.id for key in keys]
+    total = 1 if selected is not None else sum(key.projects for key in keys)
+
+    if target is None or to_folder or target.is_dir():
+        directory = target if target is not None else Path.cwd() / "exports"
+        target = default_output_path(
+            directory=directory,
+            department=None if all_departments else keys[0].code,
+            year=year if all_departments else keys[0].year,
+            extension=fmt,
+            project=selected.name if selected is not None else None,
+        )
+    elif not target.suffix:
+        target = target.with_name(f"{target.name}.{fmt}")
+
+    if selected is not None:
+        only = selected
+
+        def departments() -> Iterator[Department]:
+            for item in _stream(engine, ids):
+                yield item.model_copy(update={"projects": [p for p in item.projects if p.id == only.id]})
+    else:
+
+        def departments() -> Iterator[Department]:
+            yield from _stream(engine, ids)
+
+    from perfgoals.export.xlsx import wants_project_sheets
+
+    if project_sheets is None and fmt == "xlsx":
+        project_sheets = wants_project_sheets(
+            None, consolidated=selected is None, multi_department=all_departments, total=total
+        )
+        if not project_sheets:
+            click.echo(
+                f"共 {total} 个项目，工作簿中不逐项目列表（只含目录、汇总、对账、问题）；"
+                "需要时加 --project-sheets，或按部门分别导出。",
+                err=True,
+            )
+    with _progress(total) as progress:
+        if fmt == "xlsx":
+            summary = write_workbook(
+                target,
+                departments(),
+                consolidated=selected is None,
+                project_sheets=project_sheets,
+                multi_department=all_departments,
+                total_projects=total,
+                findings=(lambda _department: []) if skip_checks else None,
+                progress=progress,
+            )
+        elif fmt == "json":
+            summary = write_json(target, departments(), total_projects=total, progress=progress)
+        else:
+            summary = write_csv(
+                target, departments(), excel_safe=not raw_csv, total_projects=total, progress=progress
+            )
+    click.echo(summary.describe())
+
+
+class _progress:
+    """A rich progress bar on stderr for big exports on a terminal; a no-op callback otherwise."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+
+        self.total = total
+        self.console = Console(stderr=True)
+        self.enabled = self.console.is_terminal and total >= PROGRESS_THRESHOLD
+        self._bar: Progress | None = None
+
+    def __enter__(self) -> ProgressCallback | None:
+        if not self.enabled:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("个项目"),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=True,
+        )
+        bar.start()
+        task = bar.add_task("正在导出", total=self.total)
+
+        def advance(done: int, total: int | None) -> None:
+            total = total or self.total
+            # Assembling and compressing the file comes after the last project.
+            description = "正在写入文件" if done >= total else "正在导出"
+            bar.update(task, completed=done, total=total, description=description)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -1,0 +1,395 @@
+"""Sheet layouts: what goes in which cell, which cells merge, how wide and tall things are.
+
+This step is pure: it turns models into :class:`SheetLayout` objects and never touches XlsxWriter.
+Rows are produced in order (and may be a generator), so the renderer can write them with
+XlsxWriter's constant_memory mode, one row in memory at a time.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from perfgoals.models import Department, Indicator, Project
+from perfgoals.money import AmountError, to_wan
+
+CellValue = str | Decimal | int | None
+
+#: Height of one line of 11-point 宋体, in points, and the padding added to a wrapped cell.
+LINE_HEIGHT = 14.5
+ROW_PADDING = 4.0
+#: Excel's column unit is the width of a digit of the default font; a CJK character takes about 2.2.
+WIDTH_PER_DISPLAY_UNIT = 1.1
+CELL_PADDING = 1.5
+TITLE_HEIGHT = 30.0
+#: Tables wider than this (in Excel units) print in landscape; narrower ones as published, in portrait.
+LANDSCAPE_WIDTH = 125
+TITLE_LINE_HEIGHT = 21.0
+#: How much narrower a column is, in characters, for the 16-point title than for 11-point body text.
+BODY_TO_TITLE = 11 / 16
+
+
+@lru_cache(maxsize=65536)
+def display_width(text: str) -> int:
+    """Columns ``text`` takes: CJK (wide, full-width and East-Asian-ambiguous) characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WFA" else 1 for char in text)
+
+
+@lru_cache(maxsize=65536)
+def lines_needed(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` Excel units wide."""
+    usable = max(width - CELL_PADDING, 1.0) / WIDTH_PER_DISPLAY_UNIT
+    total = 0
+    for paragraph in text.splitlines() or [""]:
+        total += max(1, math.ceil(display_width(paragraph) / usable))
+    return total
+
+
+def fit_width(texts: Iterable[str], *, minimum: float, maximum: float) -> float:
+    """A column width that fits the widest line of ``texts``, within ``minimum`` and ``maximum``."""
+    widest = 0
+    for text in texts:
+        for line in text.splitlines():
+            widest = max(widest, display_width(line))
+    return round(min(max(widest * WIDTH_PER_DISPLAY_UNIT + CELL_PADDING + 0.5, minimum), maximum), 1)
+
+
+def title_height(text: str, width: float) -> float:
+    """The height of a wrapped title row in the larger title font."""
+    return max(TITLE_HEIGHT, round(lines_needed(text, width * BODY_TO_TITLE) * TITLE_LINE_HEIGHT + 8, 1))
+
+
+def row_height(cells: Iterable[tuple[str, float]]) -> float:
+    """The height that shows every (text, available width) pair of a row without clipping."""
+    lines = max((lines_needed(text, width) for text, width in cells), default=1)
+    return round(lines * LINE_HEIGHT + ROW_PADDING, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    col: int
+    value: CellValue
+    style: str
+    #: An internal link target (sheet name, cell reference); the cell's value is the link text.
+    link: tuple[str, str] | None = None
+
+
+@dataclass(slots=True)
+class Row:
+    index: int
+    cells: list[Cell]
+    height: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+@dataclass(slots=True)
+class PageSetup:
+    landscape: bool = False
+    repeat_rows: tuple[int, int] | None = None
+    footer: str = "&C第 &P 页，共 &N 页"
+    header: str = ""
+
+
+@dataclass(slots=True)
+class SheetLayout:
+    name: str
+    widths: list[float]
+    rows: Iterable[Row]
+    merges: list[Merge] = field(default_factory=list)
+    page: PageSetup = field(default_factory=PageSetup)
+    freeze: tuple[int, int] | None = None
+    #: The header row of an autofilter that covers every row written below it.
+    autofilter_row: int | None = None
+    #: Defined names pointing at this sheet's A1, so that a renamed sheet can still be found.
+    defined_name: str | None = None
+    hidden: bool = False
+    tab_color: str | None = None
+
+
+# --- the project sheet: the published 绩效目标表 --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorColumn:
+    field: str
+    label: str
+    style: str
+    minimum: float
+    maximum: float
+    optional: bool = False
+
+
+#: Columns of a goal table in the order of the published layouts; optional ones only when used.
+INDICATOR_COLUMNS: tuple[IndicatorColumn, ...] = (
+    IndicatorColumn("level1", "一级指标", "text_center", 8, 12),
+    IndicatorColumn("level2", "二级指标", "text_center", 8, 21),
+    IndicatorColumn("level3", "三级指标", "text", 10, 26),
+    IndicatorColumn("description", "绩效指标描述", "text", 12, 36),
+    IndicatorColumn("mid_term_value", "实施期指标值", "text_center", 10, 20, optional=True),
+    IndicatorColumn("value", "指标值", "text_center", 9, 20),
+    IndicatorColumn("unit", "度量单位", "text_center", 8, 10, optional=True),
+    IndicatorColumn("direction", "指标方向", "text_center", 8, 8, optional=True),
+    IndicatorColumn("weight", "权重", "number", 6, 8, optional=True),
+    IndicatorColumn("basis", "指标值确定依据", "text", 10, 22),
+    IndicatorColumn("reference_value", "上年指标值", "text_center", 9, 20, optional=True),
+)
+#: The label beside a project's amount (in 万元) on its sheet.
+AMOUNT_LABEL = "年度资金"
+#: The 指标值 header reads 年度指标值 when a 实施期 column stands beside it.
+ANNUAL_VALUE_LABEL = "年度指标值"
+
+
+def columns_for(indicators: Sequence[Indicator]) -> list[IndicatorColumn]:
+    """The goal-table columns ``indicators`` need: the six standard ones plus optional ones in use."""
+    used = {
+        column.field
+        for column in INDICATOR_COLUMNS
+        if column.optional and any(getattr(indicator, column.field) is not None for indicator in indicators)
+    }
+    return [column for column in INDICATOR_COLUMNS if not column.optional or column.field in used]
+
+
+def column_label(column: IndicatorColumn, columns: Sequence[IndicatorColumn]) -> str:
+    if column.field == "value" and any(other.field == "mid_term_value" for other in columns):
+        return ANNUAL_VALUE_LABEL
+    return column.label
+
+
+def cell_text(indicator: Indicator, field_name: str) -> CellValue:
+    """The value of one field as written in the sheet: text as typed, the weight as a number."""
+    value = getattr(indicator, field_name)
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    return str(value.value if hasattr(value, "value") else value)
+
+
+def amount_in_wan(amount: Decimal | None, unit: str) -> Decimal | None:
+    """``amount`` in 万元, or ``None`` when it is missing or its unit is unknown."""
+    if amount is None:
+        return None
+    try:
+        return to_wan(amount, unit)
+    except AmountError:
+        return None
+
+
+def spans(keys: Sequence[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Runs of equal, non-empty keys as (first, last) positions; only runs longer than one."""
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for position in range(1, len(keys) + 1):
+        if position == len(keys) or keys[position] != keys[start]:
+            if position - start > 1 and keys[start][-1]:
+                runs.append((start, position - 1))
+            start = position
+    return runs
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSheetGeometry:
+    """Where things are on a project sheet, for the metadata the importer reads back."""
+
+    goal_row: int
+    header_row: int
+    first_indicator_row: int
+    columns: tuple[str, ...]
+
+
+def project_sheet(
+    department: Department, project: Project, *, name: str, defined_name: str | None = None
+) -> tuple[SheetLayout, ProjectSheetGeometry]:
+    """Lay out ``project``'s goal table as the published 绩效目标表."""
+    indicators = project.goal.indicators
+    columns = columns_for(indicators)
+    n = len(columns)
+    last = n - 1
+    widths = [
+        fit_width(
+            [column_label(column, columns)]
+            + [str(cell_text(indicator, column.field) or "") for indicator in indicators],
+            minimum=column.minimum,
+            maximum=column.maximum,
+        )
+        for column in columns
+    ]
+
+    def span_width(first: int, last_col: int) -> float:
+        return sum(widths[first : last_col + 1])
+
+    rows: list[Row] = []
+    merges: list[Merge] = []
+
+    def merged(row: int, first: int, last_col: int, value: CellValue, style: str) -> list[Cell]:
+        if last_col > first:
+            merges.append(Merge(row, first, row, last_col))
+        return [Cell(first, value, style)] + [
+            Cell(col, None, style) for col in range(first + 1, last_col + 1)
+        ]
+
+    # Title, then the line naming the department, the year and the unit.
+    title = f"{project.name}绩效目标表"
+    rows.append(Row(0, merged(0, 0, last, title, "title"), title_height(title, span_width(0, last))))
+    left_end = max(n // 2 - 1, 0)
+    middle_end = max(n - 2, left_end + 1) if n > 2 else left_end
+    line = merged(1, 0, left_end, f"填报单位：{department.name}", "line_left")
+    if middle_end > left_end:
+        line += merged(1, left_end + 1, middle_end, f"预算年度：{department.year}年", "line_center")
+    line.append(Cell(last, "单位：万元", "line_right"))
+    rows.append(Row(1, line, row_height([(f"填报单位：{department.name}", span_width(0, left_end))])))
+
+    # 项目名称 and 年度资金, as the MoF declaration form has them.
+    amount = amount_in_wan(project.budget_amount, project.amount_unit)
+    name_end = max(last - 2, 1)
+    info = [Cell(0, "项目名称", "label")]
+    info += merged(2, 1, name_end, project.name, "text")
+    if last - 1 > name_end:
+        info.append(Cell(last - 1, AMOUNT_LABEL, "label"))
+    info.append(Cell(last, amount, "money"))
+    rows.append(
+        Row(2, info, row_height([(project.name, span_width(1, name_end)), (AMOUNT_LABEL, widths[-2])]))
+    )
+
+    # The 绩效目标 row: label, then the goal text across the rest.
+    goal_row = 3
+    goal = [Cell(0, "绩效目标", "label"), *merged(goal_row, 1, last, project.goal.goal_text, "text")]
+    rows.append(Row(goal_row, goal, row_height([(project.goal.goal_text, span_width(1, last))])))
+
+    header_row = 4
+    labels = [column_label(column, columns) for column in columns]
+    rows.append(
+        Row(
+            header_row,
+            [Cell(col, label, "header") for col, label in enumerate(labels)],
+            row_height(zip(labels, widths, strict=True)),
+        )
+    )
+
+    first = header_row + 1
+    level1_keys = [(indicator.level1,) for indicator in indicators]
+    level2_keys = [(indicator.level1, indicator.level2) for indicator in indicators]
+    covered: set[tuple[int, int]] = set()
+    for col, keys in ((0, level1_keys), (1, level2_keys)):
+        for start, end in spans(keys):
+            merges.append(Merge(first + start, col, first + end, col))
+            covered.update((position, col) for position in range(start + 1, end + 1))
+    for position, indicator in enumerate(indicators):
+        cells: list[Cell] = []
+        measured: list[tuple[str, float]] = []
+        for col, column in enumerate(columns):
+            value = None if (position, col) in covered else cell_text(indicator, column.field)
+            cells.append(Cell(col, value, column.style))
+            # A merged 一级/二级 label has the height of all its rows; it does not set this row's.
+            starts_merge = (position + 1, col) in covered
+            if isinstance(value, str) and not starts_merge:
+                measured.append((value, widths[col]))
+        rows.append(Row(first + position, cells, row_height(measured)))
+
+    total_width = sum(widths)
+    layout = SheetLayout(
+        name=name,
+        widths=widths,
+        rows=rows,
+        merges=merges,
+        page=PageSetup(
+            landscape=total_width > LANDSCAPE_WIDTH,
+            repeat_rows=(header_row, header_row),
+            header=f"&L{_header_text(department.name)}&R{department.year}年",
+        ),
+        defined_name=defined_name,
+    )
+    geometry = ProjectSheetGeometry(goal_row, header_row, first, tuple(column.field for column in columns))
+    return layout, geometry
+
+
+def _header_text(text: str) -> str:
+    # '&' starts a control code in Excel headers.
+    return text.replace("&", "&&")
+
+
+# --- tables: 目录, 汇总, 对账, 问题 ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TableColumn:
+    label: str
+    style: str
+    width: float
+    wrap: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A cell that links to a place in the workbook: ``text`` shown, ``sheet``!``cell`` the target."""
+
+    text: str
+    sheet: str
+    cell: str = "A1"
+
+
+TableItem = CellValue | Link
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A flat table sheet: an optional title row, a header row (frozen, filtered), then records."""
+
+    name: str
+    columns: tuple[TableColumn, ...]
+    title: str | None = None
+    landscape: bool = True
+    tab_color: str | None = None
+
+    @property
+    def header_row(self) -> int:
+        return 1 if self.title else 0
+
+    def layout(self) -> SheetLayout:
+        """The sheet with its title and header rows; records follow through :meth:`row`."""
+        widths = [column.width for column in self.columns]
+        rows: list[Row] = []
+        if self.title:
+            rows.append(Row(0, [Cell(0, self.title, "title_left")], TITLE_HEIGHT))
+        labels = [column.label for column in self.columns]
+        rows.append(
+            Row(
+                self.header_row,
+                [Cell(col, label, "header") for col, label in enumerate(labels)],
+                row_height(zip(labels, widths, strict=True)),
+            )
+        )
+        return SheetLayout(
+            name=self.name,
+            widths=widths,
+            rows=rows,
+            page=PageSetup(landscape=self.landscape, repeat_rows=(self.header_row, self.header_row)),
+            freeze=(self.header_row + 1, 0),
+            autofilter_row=self.header_row,
+            tab_color=self.tab_color,
+        )
+
+    def row(self, index: int, record: Sequence[TableItem]) -> Row:
+        """Record number ``index`` (0-based) as a sheet row."""
+        cells: list[Cell] = []
+        measured: list[tuple[str, float]] = []
+        for col, (column, item) in enumerate(zip(self.columns, record, strict=True)):
+            if isinstance(item, Link):
+                cells.append(Cell(col, item.text, "link", link=(item.sheet, item.cell)))
+                measured.append((item.text, column.width))
+            else:
+                cells.append(Cell(col, item, column.style))
+                if isinstance(item, str) and column.wrap:
+                    measured.append((item, column.width))
+        return Row(self.header_row + 1 + index, cells, row_height(measured))

@@ -1,0 +1,129 @@
+"""Writing :class:`~perfgoals.export.layout.SheetLayout` objects with XlsxWriter.
+
+Cells are written strictly row by row, which is what XlsxWriter's constant_memory mode needs.  Text is
+always written with ``write_string`` (never ``write``), so user text that starts with ``=``, ``+``,
+``-`` or ``@`` stays text and is never taken for a formula.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from perfgoals.export.layout import Row, SheetLayout
+from perfgoals.export.sheetnames import quote_sheet_name
+from perfgoals.export.styles import StyleRegistry
+
+A4 = 9
+#: Excel keeps at most this many hyperlinks on one worksheet.
+MAX_LINKS = 65530
+
+
+class FlatWorksheet(Worksheet):
+    """A worksheet that takes merge ranges whose cells the renderer has already written.
+
+    XlsxWriter's ``merge_range`` writes the blank cells of the range itself, which in constant_memory
+    mode would flush rows before the renderer has filled them; the renderer writes every cell of a
+    merge (value and formatted blanks) in row order, so only the range needs recording.
+    """
+
+    def add_merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        self.merge.append([first_row, first_col, last_row, last_col])
+
+    def finish(self) -> None:
+        """Close this sheet's row file until the workbook is assembled (keeps open files few)."""
+        if self.constant_memory:
+            self._opt_close()
+
+
+class SheetWriter:
+    """Writes one sheet: its layout's rows now, further rows as they come, then the page setup."""
+
+    def __init__(self, workbook: Workbook, styles: StyleRegistry, layout: SheetLayout) -> None:
+        self._workbook = workbook
+        self._styles = styles
+        self.layout = layout
+        self.sheet: FlatWorksheet = workbook.add_worksheet(layout.name, worksheet_class=FlatWorksheet)
+        for col, width in enumerate(layout.widths):
+            self.sheet.set_column(col, col, width)
+        self.last_row = -1
+        self.links = 0
+        for row in layout.rows:
+            self.write(row)
+
+    def write(self, row: Row) -> None:
+        if row.index <= self.last_row:
+            raise ValueError(f"rows must be written in order: {row.index} after {self.last_row}")
+        if row.height is not None:
+            self.sheet.set_row(row.index, row.height)
+        for cell in row.cells:
+            link = cell.link
+            if link is not None:
+                self.links += 1
+                if self.links > MAX_LINKS:
+                    # Past Excel's limit of links per sheet the name is still written, as text.
+                    link = None
+            _write(self.sheet, row.index, cell.col, cell.value, self._styles[cell.style], link)
+        self.last_row = row.index
+
+    def close(self) -> int:
+        """Finish the sheet; returns the number of rows written."""
+        layout, sheet = self.layout, self.sheet
+        for merge in layout.merges:
+            sheet.add_merge(merge.first_row, merge.first_col, merge.last_row, merge.last_col)
+        if layout.freeze:
+            sheet.freeze_panes(*layout.freeze)
+        if layout.autofilter_row is not None and layout.widths:
+            sheet.autofilter(
+                layout.autofilter_row, 0, max(self.last_row, layout.autofilter_row), len(layout.widths) - 1
+            )
+        page = layout.page
+        sheet.set_paper(A4)
+        if page.landscape:
+            sheet.set_landscape()
+        else:
+            sheet.set_portrait()
+        sheet.fit_to_pages(1, 0)
+        sheet.center_horizontally()
+        sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        if page.repeat_rows:
+            sheet.repeat_rows(*page.repeat_rows)
+        if page.header:
+            sheet.set_header(page.header)
+        if page.footer:
+            sheet.set_footer(page.footer)
+        if layout.tab_color:
+            sheet.set_tab_color(layout.tab_color)
+        if layout.defined_name:
+            self._workbook.define_name(layout.defined_name, f"={quote_sheet_name(layout.name)}!$A$1")
+        if layout.hidden:
+            sheet.very_hidden()
+        sheet.finish()
+        return self.last_row + 1
+
+
+def render(workbook: Workbook, styles: StyleRegistry, layout: SheetLayout) -> int:
+    """Write ``layout`` as a new, finished worksheet; returns the number of rows written."""
+    return SheetWriter(workbook, styles, layout).close()
+
+
+def _write(
+    sheet: Worksheet, row: int, col: int, value: Any, style: Any, link: tuple[str, str] | None
+) -> None:
+    if link is not None:
+        # The link text is written as a string; the target is an internal reference to a sheet we named.
+        target_sheet, target_cell = link
+        sheet.write_url(
+            row, col, f"internal:{quote_sheet_name(target_sheet)}!{target_cell}", style, string=str(value)
+        )
+    elif value is None or value == "":
+        sheet.write_blank(row, col, None, style)
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "是" if value else "否", style)
+    elif isinstance(value, (Decimal, int, float)):
+        sheet.write_number(row, col, value, style)
+    else:
+        sheet.write_string(row, col, str(value), style)

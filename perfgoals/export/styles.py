@@ -1,0 +1,72 @@
+"""The named cell styles of perfgoals workbooks, each created once and cached as one XlsxWriter Format.
+
+Layouts refer to styles by name only; the renderer asks the registry for the Format.  Keeping one
+Format per name keeps the workbook's style table small however many cells use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+
+FONT_NAME = "宋体"
+#: GB2312 character set and the "modern" family, as Chinese Excel writes 宋体: Excel then picks the
+#: font for East Asian text too.
+FONT_CHARSET = 134
+FONT_FAMILY = 3
+BODY_SIZE = 11
+TITLE_SIZE = 16
+MONEY_FORMAT = "#,##0.00"
+TEXT_FORMAT = "@"
+
+_BASE: dict[str, Any] = {
+    "font_name": FONT_NAME,
+    "font_charset": FONT_CHARSET,
+    "font_family": FONT_FAMILY,
+    "font_size": BODY_SIZE,
+    "valign": "vcenter",
+}
+_BOX: dict[str, Any] = {"border": 1, "text_wrap": True}
+
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "font_size": TITLE_SIZE, "align": "center", "text_wrap": True},
+    "title_left": {"bold": True, "font_size": TITLE_SIZE, "align": "left"},
+    "line_left": {"align": "left"},
+    "line_center": {"align": "center"},
+    "line_right": {"align": "right"},
+    "label": {**_BOX, "bold": True, "align": "center"},
+    "header": {**_BOX, "bold": True, "align": "center", "bg_color": "#F2F2F2"},
+    "text": {**_BOX, "align": "left", "indent": 1, "num_format": TEXT_FORMAT},
+    "text_center": {**_BOX, "align": "center", "num_format": TEXT_FORMAT},
+    "money": {**_BOX, "align": "right", "indent": 1, "num_format": MONEY_FORMAT},
+    "number": {**_BOX, "align": "center", "num_format": "General"},
+    "integer": {**_BOX, "align": "right", "indent": 1, "num_format": "0"},
+    "link": {**_BOX, "align": "left", "indent": 1, "font_color": "#0563C1", "underline": 1},
+    "error": {**_BOX, "align": "center", "font_color": "#C00000", "num_format": TEXT_FORMAT},
+    "warning": {**_BOX, "align": "center", "font_color": "#9C5700", "num_format": TEXT_FORMAT},
+    "plain": {"num_format": TEXT_FORMAT},
+}
+
+
+class StyleRegistry:
+    """Formats by style name, created on first use."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self._workbook = workbook
+        self._formats: dict[str, Format] = {}
+
+    def __getitem__(self, name: str) -> Format:
+        cached = self._formats.get(name)
+        if cached is None:
+            try:
+                properties = STYLES[name]
+            except KeyError:
+                raise KeyError(f"unknown cell style {name!r}") from None
+            cached = self._workbook.add_format({**_BASE, **properties})
+            self._formats[name] = cached
+        return cached
+
+    def __len__(self) -> int:
+        return len(self._formats)

@@ -1,0 +1,501 @@
+"""The workbook the finance office hands on: 目录, 汇总, 对账, 问题 and one 绩效目标表 per project.
+
+Departments stream through one at a time and every sheet is written row by row in XlsxWriter's
+constant_memory mode, so memory stays flat however many departments a province exports.  A hidden
+``_perfgoals`` sheet and one defined name per project sheet let :mod:`perfgoals.importers.workbook`
+read an edited copy back.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from xlsxwriter.exceptions import XlsxWriterException
+from xlsxwriter.workbook import Workbook
+
+from perfgoals.checks.findings import Finding
+from perfgoals.errors import PerfgoalsError
+from perfgoals.export.files import default_mode
+from perfgoals.export.layout import (
+    Cell,
+    Link,
+    ProjectSheetGeometry,
+    Row,
+    SheetLayout,
+    Table,
+    TableColumn,
+    TableItem,
+    amount_in_wan,
+    project_sheet,
+)
+from perfgoals.export.records import INDICATOR_FIELDS, goal_fingerprint, indicator_records
+from perfgoals.export.render import FlatWorksheet, SheetWriter
+from perfgoals.export.sheetnames import SheetNamer
+from perfgoals.export.styles import StyleRegistry
+from perfgoals.models import Department, Project
+from perfgoals.money import rounding_tolerance
+
+#: Called after each project with (projects done, projects in all or ``None`` when unknown).
+ProgressCallback = Callable[[int, int | None], None]
+FindingsProvider = Callable[[Department], Sequence[Finding]]
+
+FORMAT_NAME = "perfgoals/workbook"
+FORMAT_VERSION = 1
+META_SHEET = "_perfgoals"
+META_HEADER = (
+    "defined_name",
+    "sheet",
+    "department_code",
+    "department_name",
+    "year",
+    "project_id",
+    "project_name",
+    "revision",
+    "fingerprint",
+    "goal_row",
+    "header_row",
+    "first_row",
+    "rows",
+    "columns",
+    "amount_wan",
+)
+META_FIRST_ROW = 5
+SHEET_DEFINED_NAME = "perfgoals_sheet_{}"
+
+TOC_SHEET, SUMMARY_SHEET, RECON_SHEET, FINDINGS_SHEET = "目录", "汇总", "对账", "问题"
+
+
+#: Above this many projects a multi-department workbook leaves out the per-project sheets by default:
+#: Excel becomes unusable with tens of thousands of tabs, and each sheet costs memory until the end.
+MAX_PROJECT_SHEETS = 2000
+
+
+def wants_project_sheets(
+    requested: bool | None, *, consolidated: bool, multi_department: bool, total: int | None
+) -> bool:
+    """Whether a workbook gets one sheet per project (always, when it has nothing else)."""
+    if not consolidated:
+        return True
+    if requested is not None:
+        return requested
+    return not (multi_department and total is not None and total > MAX_PROJECT_SHEETS)
+
+
+class ExportError(PerfgoalsError):
+    """An export that could not be written; nothing was left behind."""
+
+
+@dataclass
+class ExportSummary:
+    path: Path
+    departments: int = 0
+    projects: int = 0
+    indicator_rows: int = 0
+    findings: int = 0
+    sheets: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return (
+            f"已导出 {self.departments} 个部门、{self.projects} 个项目、{self.indicator_rows} 行绩效指标"
+            f"（{self.findings} 条问题）：{self.path}"
+        )
+
+
+def _default_findings(department: Department) -> Sequence[Finding]:
+    from perfgoals.checks import check_department
+
+    return check_department(department)
+
+
+def _department_label(department: Department) -> str:
+    return f"{department.code} {department.name}"
+
+
+def _belongs(finding: Finding, project: Project) -> bool:
+    location = finding.location
+    if location.project_id is not None and project.id is not None:
+        return location.project_id == project.id
+    return location.project == project.name
+
+
+TOC = Table(
+    TOC_SHEET,
+    (
+        TableColumn("序号", "integer", 6),
+        TableColumn("部门", "text", 28),
+        TableColumn("功能科目", "text_center", 11),
+        TableColumn("项目名称", "text", 44),
+        TableColumn("预算金额（万元）", "money", 14),
+        TableColumn("状态", "text_center", 8),
+        TableColumn("未处理问题", "integer", 10),
+        TableColumn("指标行数", "integer", 9),
+    ),
+    title="绩效目标表目录",
+)
+RECON = Table(
+    RECON_SHEET,
+    (
+        TableColumn("部门", "text", 28),
+        TableColumn("科目编码", "text_center", 11),
+        TableColumn("科目名称", "text", 22),
+        TableColumn("项目支出（万元）", "money", 14),
+        TableColumn("所含项目合计（万元）", "money", 16),
+        TableColumn("项目数", "integer", 7),
+        TableColumn("差额（万元）", "money", 12),
+        TableColumn("结论", "text_center", 12),
+        TableColumn("说明", "text", 30),
+    ),
+    title="项目支出与项目预算对账",
+)
+FINDINGS = Table(
+    FINDINGS_SHEET,
+    (
+        TableColumn("代码", "text_center", 8),
+        TableColumn("严重程度", "text_center", 9),
+        TableColumn("部门", "text", 26),
+        TableColumn("项目", "text", 30),
+        TableColumn("行", "integer", 5),
+        TableColumn("问题", "text", 44),
+        TableColumn("建议", "text", 30),
+        TableColumn("状态", "text", 16),
+    ),
+    title="校验问题",
+)
+_SUMMARY_STYLES = {"budget_amount_wan": "money", "weight": "number", "row": "integer", "year": "integer"}
+_SUMMARY_WIDTHS = {
+    "department_code": 9, "department_name": 18, "year": 7, "project": 24, "project_code": 10,
+    "budget_line": 10, "budget_amount_wan": 12, "status": 8, "row": 6, "level1": 11, "level2": 13,
+    "level3": 20, "description": 28, "value": 14, "basis": 16, "mid_term_value": 12, "weight": 7,
+    "direction": 8, "unit": 8, "reference_value": 12, "value_kind": 9, "value_reading": 16,
+}  # fmt: skip
+SUMMARY = Table(
+    SUMMARY_SHEET,
+    tuple(
+        TableColumn(item.label, _SUMMARY_STYLES.get(item.key, "text"), _SUMMARY_WIDTHS[item.key])
+        for item in INDICATOR_FIELDS
+    ),
+)
+
+
+class _TableWriter:
+    """Appends records to a table sheet as they come."""
+
+    def __init__(self, workbook: Workbook, styles: StyleRegistry, table: Table) -> None:
+        self.table = table
+        self.writer = SheetWriter(workbook, styles, table.layout())
+        self.count = 0
+
+    def add(self, record: Sequence[TableItem]) -> None:
+        self.writer.write(self.table.row(self.count, record))
+        self.count += 1
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def _reconciliation(department: Department) -> list[list[TableItem]]:
+    """Each budget line's 项目支出 against the projects charged to it (or to lines under it)."""
+    label = _department_label(department)
+    records: list[list[TableItem]] = []
+    for line in department.budget_lines:
+        members = [
+            p for p in department.projects if p.budget_line_code and p.budget_line_code.startswith(line.code)
+        ]
+        line_amount = amount_in_wan(line.project, line.unit)
+        if line_amount is None and not members:
+            continue
+        amounts = [amount_in_wan(p.budget_amount, p.amount_unit) for p in members]
+        known = [amount for amount in amounts if amount is not None]
+        total = sum(known, Decimal(0))
+        notes: list[str] = []
+        missing = len(amounts) - len(known)
+        if missing:
+            notes.append(f"{missing} 个项目没有预算金额")
+        suggested = sum(1 for p in members if p.line_link is not None and p.line_link.value == "suggested")
+        if suggested:
+            notes.append(f"{suggested} 个项目的科目关联待确认")
+        if line_amount is None:
+            difference: Decimal | None = None
+            verdict = "无项目支出数"
+        else:
+            difference = line_amount - total
+            if difference == 0:
+                verdict = "一致"
+            elif abs(difference) <= rounding_tolerance(len(members) + 1):
+                verdict = "舍入误差内"
+            else:
+                verdict = "不一致"
+        records.append(
+            [
+                label,
+                line.code,
+                line.name,
+                line_amount,
+                total,
+                len(members),
+                difference,
+                verdict,
+                "；".join(notes),
+            ]
+        )
+    unlinked = [p for p in department.projects if not p.budget_line_code]
+    if unlinked:
+        amounts = [amount_in_wan(p.budget_amount, p.amount_unit) for p in unlinked]
+        total = sum((amount for amount in amounts if amount is not None), Decimal(0))
+        names = "、".join(p.name for p in unlinked[:5]) + ("等" if len(unlinked) > 5 else "")
+        records.append(
+            [label, "（未指定）", "未指定功能科目的项目", None, total, len(unlinked), None, "待指定", names]
+        )
+    return records
+
+
+def _finding_record(
+    department: Department, finding: Finding, sheets: dict[str, tuple[str, int]]
+) -> list[TableItem]:
+    location = finding.location
+    project: TableItem = location.project or ""
+    target = sheets.get(location.project or "")
+    if target is not None:
+        sheet, first_row = target
+        # Excel rows are 1-based: the indicator row itself, or the top of the sheet.
+        cell = f"A{first_row + location.row}" if location.row else "A1"
+        project = Link(location.project or "", sheet, cell)
+    status = "已接受：" + (finding.acceptance_reason or "") if finding.accepted else "未处理"
+    return [
+        finding.code,
+        finding.severity.label,
+        _department_label(department),
+        project,
+        location.row,
+        finding.message,
+        finding.hint,
+        status,
+    ]
+
+
+def write_workbook(
+    path: Path,
+    departments: Iterable[Department],
+    *,
+    consolidated: bool = True,
+    project_sheets: bool | None = None,
+    multi_department: bool = False,
+    total_projects: int | None = None,
+    findings: FindingsProvider | None = None,
+    progress: ProgressCallback | None = None,
+) -> ExportSummary:
+    """Write ``departments`` to ``path`` atomically (a temporary file in the same folder, then renamed).
+
+    ``consolidated`` adds 目录, 汇总, 对账 and 问题 to the project sheets; ``project_sheets=False``
+    leaves the per-project sheets out (a province-wide overview) — by default (``None``) they are left
+    out only from a multi-department workbook of more than :data:`MAX_PROJECT_SHEETS` projects;
+    ``multi_department`` prefixes
+    project sheet names with the department code.  ``findings`` defaults to
+    :func:`perfgoals.checks.check_department`.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary_name = tempfile.mkstemp(
+            prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent
+        )
+    except OSError as exc:
+        raise ExportError(f"无法在 {path.parent} 写入文件：{exc.strerror}") from None
+    os.close(handle)
+    temporary = Path(temporary_name)
+    workbook = Workbook(
+        str(temporary),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "use_zip64": True},
+    )
+    try:
+        summary = _write(
+            workbook,
+            path,
+            departments,
+            consolidated=consolidated,
+            project_sheets=wants_project_sheets(
+                project_sheets,
+                consolidated=consolidated,
+                multi_department=multi_department,
+                total=total_projects,
+            ),
+            multi_department=multi_department,
+            total_projects=total_projects,
+            findings=findings or _default_findings,
+            progress=progress,
+        )
+        workbook.close()
+        os.chmod(temporary, default_mode())
+        os.replace(temporary, path)
+    except BaseException as exc:
+        _discard(workbook)
+        temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ExportError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        if isinstance(exc, XlsxWriterException):
+            raise ExportError(f"无法写入 {path}：{exc}") from None
+        raise
+    return summary
+
+
+def _discard(workbook: Workbook) -> None:
+    # Remove constant_memory row files of a workbook that will never be closed.
+    for sheet in workbook.worksheets():
+        filename = getattr(sheet, "row_data_filename", None)
+        if filename:
+            sheet._opt_close()
+            Path(filename).unlink(missing_ok=True)
+
+
+def _write(
+    workbook: Workbook,
+    path: Path,
+    departments: Iterable[Department],
+    *,
+    consolidated: bool,
+    project_sheets: bool,
+    multi_department: bool,
+    total_projects: int | None,
+    findings: FindingsProvider,
+    progress: ProgressCallback | None,
+) -> ExportSummary:
+    summary = ExportSummary(path=path)
+    styles = StyleRegistry(workbook)
+    workbook.set_properties(
+        {"title": "预算绩效目标表", "author": "perfgoals", "comments": f"{FORMAT_NAME} v{FORMAT_VERSION}"}
+    )
+    workbook.set_custom_property("perfgoals_format", f"{FORMAT_NAME} v{FORMAT_VERSION}")
+    namer = SheetNamer((TOC_SHEET, SUMMARY_SHEET, RECON_SHEET, FINDINGS_SHEET, META_SHEET))
+    toc = summary_sheet = recon = problems = None
+    if consolidated:
+        toc = _TableWriter(workbook, styles, TOC)
+        summary_sheet = _TableWriter(workbook, styles, SUMMARY)
+        recon = _TableWriter(workbook, styles, RECON)
+        problems = _TableWriter(workbook, styles, FINDINGS)
+    meta = _MetaWriter(workbook, styles)
+    first_visible: FlatWorksheet | None = None
+    done = 0
+    for department in departments:
+        summary.departments += 1
+        department_findings = list(findings(department)) if consolidated else []
+        sheets: dict[str, tuple[str, int]] = {}
+        for project in department.projects:
+            link: TableItem = project.name
+            if project_sheets:
+                wanted = f"{department.code} {project.name}" if multi_department else project.name
+                name = namer.claim(wanted)
+                defined_name = SHEET_DEFINED_NAME.format(meta.count + 1)
+                layout, geometry = project_sheet(department, project, name=name, defined_name=defined_name)
+                writer = SheetWriter(workbook, styles, layout)
+                writer.close()
+                if first_visible is None:
+                    first_visible = writer.sheet
+                summary.sheets.append(name)
+                sheets[project.name] = (name, geometry.first_indicator_row)
+                meta.add(defined_name, name, department, project, geometry)
+                link = Link(project.name, name)
+            summary.projects += 1
+            summary.indicator_rows += len(project.goal.indicators)
+            if toc is not None:
+                open_count = sum(1 for f in department_findings if not f.accepted and _belongs(f, project))
+                toc.add(
+                    [
+                        toc.count + 1,
+                        _department_label(department),
+                        project.budget_line_code or "",
+                        link,
+                        amount_in_wan(project.budget_amount, project.amount_unit),
+                        project.status.value,
+                        open_count,
+                        len(project.goal.indicators),
+                    ]
+                )
+            done += 1
+            if progress is not None:
+                progress(done, total_projects)
+        if summary_sheet is not None:
+            for record in indicator_records(department):
+                summary_sheet.add([record[item.key] for item in INDICATOR_FIELDS])
+        if recon is not None:
+            for recon_record in _reconciliation(department):
+                recon.add(recon_record)
+        if problems is not None:
+            ordered = sorted(department_findings, key=lambda f: (f.accepted, f.severity.rank))
+            for finding in ordered:
+                problems.add(_finding_record(department, finding, sheets))
+            summary.findings += len(ordered)
+    if summary.departments == 0:
+        raise ExportError("没有可导出的部门数据")
+    if not consolidated and first_visible is not None:
+        # The hidden _perfgoals sheet comes first; Excel must open on a visible one.
+        first_visible.activate()
+        first_visible.set_first_sheet()
+    for table_writer in (toc, summary_sheet, recon, problems):
+        if table_writer is not None:
+            table_writer.close()
+    meta.close()
+    return summary
+
+
+def _plain_decimal(value: Decimal | None) -> str:
+    return "" if value is None else format(value, "f")
+
+
+class _MetaWriter:
+    """The hidden sheet that says what this workbook holds, for reading it back."""
+
+    def __init__(self, workbook: Workbook, styles: StyleRegistry) -> None:
+        header = [
+            ("format", FORMAT_NAME),
+            ("version", str(FORMAT_VERSION)),
+            ("exported_at", datetime.now(UTC).isoformat(timespec="seconds")),
+        ]
+        rows = [
+            Row(index, [Cell(0, key, "plain"), Cell(1, value, "plain")])
+            for index, (key, value) in enumerate(header)
+        ]
+        rows.append(
+            Row(META_FIRST_ROW - 1, [Cell(col, label, "plain") for col, label in enumerate(META_HEADER)])
+        )
+        self.writer = SheetWriter(
+            workbook, styles, SheetLayout(name=META_SHEET, widths=[], rows=rows, hidden=True)
+        )
+        self.count = 0
+
+    def add(
+        self,
+        defined_name: str,
+        sheet: str,
+        department: Department,
+        project: Project,
+        geometry: ProjectSheetGeometry,
+    ) -> None:
+        values = [
+            defined_name,
+            sheet,
+            department.code,
+            department.name,
+            str(department.year),
+            "" if project.id is None else str(project.id),
+            project.name,
+            str(project.goal.revision),
+            goal_fingerprint(project.goal),
+            str(geometry.goal_row),
+            str(geometry.header_row),
+            str(geometry.first_indicator_row),
+            str(len(project.goal.indicators)),
+            ",".join(geometry.columns),
+            _plain_decimal(amount_in_wan(project.budget_amount, project.amount_unit)),
+        ]
+        index = META_FIRST_ROW + self.count
+        self.writer.write(Row(index, [Cell(col, value, "plain") for col, value in enumerate(values)]))
+        self.count += 1
+
+    def close(self) -> None:
+        self.writer.close()

@@ -1,0 +1,233 @@
+"""Round trip: export a department, edit the workbook as Excel would, import it back."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy.engine import Engine
+
+from perfgoals.errors import PerfgoalsError
+from perfgoals.export import write_workbook
+from perfgoals.importers.workbook import WorkbookImportError, import_workbook
+from perfgoals.models import Department
+from perfgoals.storage import repository as repo
+from perfgoals.storage.db import read_session, write_session
+from tests.test_export_data import sample_department
+
+
+def _stored(engine: Engine) -> Department:
+    with read_session(engine) as session:
+        key = repo.find_department(session, code="731", year=2022)
+        return repo.load_department(session, department_id=key.id)
+
+
+def _export(engine: Engine, path: Path) -> Department:
+    department = _stored(engine)
+    write_workbook(path, [department], findings=lambda _d: [])
+    return department
+
+
+def _import(engine: Engine, path: Path, *, replace: bool = False) -> str:
+    with write_session(engine) as session:
+        return import_workbook(session, path=path, user="财务", replace=replace)
+
+
+@pytest.fixture
+def stored(engine: Engine) -> Engine:
+    with write_session(engine) as session:
+        repo.save_department(session, department=sample_department(), user="测试员")
+    return engine
+
+
+def test_unedited_workbook_changes_nothing(stored: Engine, tmp_path: Path) -> None:
+    before = _export(stored, tmp_path / "a.xlsx")
+    report = _import(stored, tmp_path / "a.xlsx")
+    assert "更新 0 个项目" in report and "4 个项目未改动" in report
+    assert _stored(stored) == before
+
+
+def test_edits_come_back_and_nothing_else_changes(stored: Engine, tmp_path: Path) -> None:
+    before = _export(stored, tmp_path / "a.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    sheet = book["科普活动"]
+    assert sheet["E6"].value == "≥6期"
+    sheet["E6"] = "≥8期"  # 指标值 of row 1
+    sheet["B4"] = "1.开展科普活动，服务科技工作者\n2.新增目标"
+    sheet["D7"] = "=在职人数"
+    sheet["D7"].data_type = "s"  # formula-looking text entered as text, as Excel does in a text cell
+    # A new row under 满意度指标, with 一级/二级 left blank as in published tables.
+    sheet["C13"], sheet["D13"], sheet["E13"], sheet["F13"] = "公众满意度", "参观公众满意度", "≥90%", "满意度调查"
+    # Row 4 (时效指标) deleted by clearing it (its 一级 cell is part of the merged 产出指标).
+    for col in "BCDEF":
+        sheet[f"{col}9"] = None
+    # Excel keeps defined names pointing at a sheet when it is renamed.
+    sheet.title = "科普活动（改）"
+    book.defined_names["perfgoals_sheet_1"].attr_text = "'科普活动（改）'!$A$1"
+    book.save(tmp_path / "edited.xlsx")
+
+    report = _import(stored, tmp_path / "edited.xlsx")
+    assert "更新 1 个项目的绩效目标表：科普活动（7 行指标）" in report and "3 个项目未改动" in report
+
+    after = _stored(stored)
+    kepu_before, kepu = before.projects[0], after.projects[0]
+    assert kepu.goal.revision == kepu_before.goal.revision + 1
+    assert kepu.goal.goal_text == "1.开展科普活动，服务科技工作者\n2.新增目标"
+    rows = kepu.goal.indicators
+    assert [row.level3 for row in rows] == ["编印期数", "在职人数", "活动开展效果", "预算总成本",
+                                            "为开展科普活动做好保障", "科技工作者满意度", "公众满意度"]  # fmt: skip
+    assert rows[0].value == "≥8期" and rows[1].description == "=在职人数"
+    assert (rows[-1].level1, rows[-1].level2, rows[-1].value) == ("满意度指标", "服务对象满意度指标", "≥90%")
+    unchanged_rows = [row for row in kepu_before.goal.indicators if row.level3 not in ("编印期数", "在职人数", "活动开展时间")]
+    assert unchanged_rows == rows[2:6]
+    # Everything else — other projects, project fields — is exactly as before.
+    assert after.projects[1:] == before.projects[1:]
+    assert kepu.model_copy(update={"goal": kepu_before.goal}) == kepu_before
+    with read_session(stored) as session:
+        changes = repo.history(session, department_id=after.id or 0)
+    assert [(c.action, c.entity_key, c.user) for c in changes[:1]] == [("update", "科普活动", "财务")]
+    # Importing the same workbook again is a no-op.
+    assert "更新 0 个项目" in _import(stored, tmp_path / "edited.xlsx")
+
+
+def test_optional_columns_round_trip_and_weight_scale_kept(stored: Engine, tmp_path: Path) -> None:
+    before = _export(stored, tmp_path / "a.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    sheet = book["全民科学素质行动计划专项经费"]
+    assert [c.value for c in sheet[5]][4:9] == ["实施期指标值", "年度指标值", "度量单位", "指标方向", "权重"]
+    sheet["F7"] = "≥92"
+    sheet["I7"] = 15  # weight of row 2
+    book.save(tmp_path / "edited.xlsx")
+    _import(stored, tmp_path / "edited.xlsx")
+    project = _stored(stored).projects[3]
+    first, second = project.goal.indicators
+    assert first == before.projects[3].goal.indicators[0]
+    assert first.weight == Decimal("12.50") and str(first.weight) == "12.50"
+    assert second.value == "≥92" and second.weight == Decimal("15") and second.unit == "%"
+    assert second.direction is not None and second.direction.value == "正向"
+
+
+def test_conflict_with_a_newer_database_version(stored: Engine, tmp_path: Path) -> None:
+    before = _export(stored, tmp_path / "a.xlsx")
+    kepu = before.projects[0]
+    with write_session(stored) as session:
+        changed = kepu.model_copy(update={"goal": kepu.goal.model_copy(update={"goal_text": "数据库中改过"})})
+        repo.save_project(session, project=changed, expected_revision=kepu.goal.revision, user="他人")
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    book["科普活动"]["E6"] = "≥9期"
+    book["全民科学素质行动计划专项经费"]["F6"] = "≥600"
+    book.save(tmp_path / "edited.xlsx")
+
+    with pytest.raises(WorkbookImportError, match=r"“科普活动”（导出时第 1 版，数据库中现为第 2 版）.*--replace"):
+        _import(stored, tmp_path / "edited.xlsx")
+    # Nothing was written, not even the project without a conflict.
+    assert _stored(stored).projects[3] == before.projects[3]
+
+    _import(stored, tmp_path / "edited.xlsx", replace=True)
+    after = _stored(stored)
+    assert after.projects[0].goal.goal_text == kepu.goal.goal_text  # the workbook wins
+    assert after.projects[0].goal.indicators[0].value == "≥9期"
+    assert after.projects[3].goal.indicators[0].value == "≥600"
+
+
+def test_stale_unedited_workbook_does_not_revert_newer_edits(stored: Engine, tmp_path: Path) -> None:
+    before = _export(stored, tmp_path / "a.xlsx")
+    kepu = before.projects[0]
+    with write_session(stored) as session:
+        changed = kepu.model_copy(update={"goal": kepu.goal.model_copy(update={"goal_text": "新的目标"})})
+        repo.save_project(session, project=changed, expected_revision=kepu.goal.revision, user="他人")
+    assert "更新 0 个项目" in _import(stored, tmp_path / "a.xlsx")
+    assert _stored(stored).projects[0].goal.goal_text == "新的目标"
+
+
+# --- workbooks that are not ours, or broken ----------------------------------------------------
+
+
+def test_bad_workbooks_are_refused_clearly(stored: Engine, tmp_path: Path) -> None:
+    foreign = tmp_path / "foreign.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "别人的表"
+    book.save(foreign)
+    with pytest.raises(WorkbookImportError, match="不是 perfgoals 导出的工作簿"):
+        _import(stored, foreign)
+
+    _export(stored, tmp_path / "good.xlsx")
+    data = (tmp_path / "good.xlsx").read_bytes()
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(data[: len(data) // 2])
+    with pytest.raises(WorkbookImportError, match="已损坏或不完整"):
+        _import(stored, truncated)
+
+    import zipfile
+
+    missing_part = tmp_path / "missing-part.xlsx"
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as source, zipfile.ZipFile(missing_part, "w") as target:
+        for item in source.infolist():
+            if item.filename != "xl/workbook.xml":
+                target.writestr(item, source.read(item))
+    with pytest.raises(WorkbookImportError, match="缺少必要的组成部分"):
+        _import(stored, missing_part)
+
+    text = tmp_path / "text.xlsx"
+    text.write_text("一级指标,二级指标\n", encoding="utf-8")
+    with pytest.raises(WorkbookImportError, match=r"不是 \.xlsx 工作簿"):
+        _import(stored, text)
+
+    encrypted = tmp_path / "encrypted.xlsx"
+    encrypted.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    with pytest.raises(WorkbookImportError, match="已加密"):
+        _import(stored, encrypted)
+
+    with pytest.raises(WorkbookImportError, match="无法读取"):
+        _import(stored, tmp_path / "missing.xlsx")
+
+
+def test_broken_table_names_sheet_and_column(stored: Engine, tmp_path: Path) -> None:
+    before = _export(stored, tmp_path / "a.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    book["科普活动"]["F5"] = "依据"
+    book.save(tmp_path / "no-basis.xlsx")
+    with pytest.raises(WorkbookImportError, match="工作表“科普活动”：表头缺少“指标值确定依据”列"):
+        _import(stored, tmp_path / "no-basis.xlsx")
+
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    book["全民科学素质行动计划专项经费"]["I6"] = "很重要"
+    book.save(tmp_path / "bad-weight.xlsx")
+    with pytest.raises(WorkbookImportError, match="第 6 行“权重”不是数字"):
+        _import(stored, tmp_path / "bad-weight.xlsx")
+
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    book["_perfgoals"]["E6"] = "二〇二二"
+    book.save(tmp_path / "bad-meta.xlsx")
+    with pytest.raises(WorkbookImportError, match="_perfgoals 表第 6 行"):
+        _import(stored, tmp_path / "bad-meta.xlsx")
+    assert _stored(stored) == before
+    assert issubclass(WorkbookImportError, PerfgoalsError)
+
+
+def test_department_missing_from_database(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "other.xlsx"
+    write_workbook(path, [sample_department("999")], findings=lambda _d: [])
+    book = openpyxl.load_workbook(path)
+    book["科普活动"]["E6"] = "≥7期"
+    book.save(path)
+    with pytest.raises(PerfgoalsError, match="999"):
+        _import(engine, path)
+
+
+def test_amount_edit_comes_back_in_the_unit_it_was_written_in(stored: Engine, tmp_path: Path) -> None:
+    before = _export(stored, tmp_path / "a.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    long_sheet = next(name for name in book.sheetnames if name.startswith("提前下达"))
+    assert (book[long_sheet]["E3"].value, book[long_sheet]["F3"].value) == ("年度资金", 22.85)
+    book[long_sheet]["F3"] = 23.5  # 万元 on the sheet; the project keeps its amount in 元
+    book.save(tmp_path / "edited.xlsx")
+    report = _import(stored, tmp_path / "edited.xlsx")
+    assert "年度资金已改" in report
+    after = _stored(stored)
+    project = after.projects[1]
+    assert project.budget_amount == Decimal("235000") and project.amount_unit == "元"
+    assert project.goal.indicators == before.projects[1].goal.indicators
+    assert after.projects[0] == before.projects[0]
