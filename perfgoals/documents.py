@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
 from pydantic import ValidationError
 
 from perfgoals.errors import PerfgoalsError

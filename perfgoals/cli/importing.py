@@ -35,7 +35,11 @@ def _link_lines(result: ImportResult) -> list[str]:
     unique = [link for link in linked if link.alternatives == 1]
     lines = [
         f"功能科目对应（均为建议，未经确认）：{len(linked)}/{len(links.links)} 个项目已对应，"
-        f"其中 {len(unique)} 个是唯一符合金额的科目"
+        + (
+            f"其中 {len(unique)} 个未发现其他可能的科目（未穷尽所有组合）"
+            if links.truncated
+            else f"其中 {len(unique)} 个是唯一符合金额的科目"
+        )
     ]
     for link in links.ambiguous:
         fund = f"，{link.fund.value}" if isinstance(link.fund, FundSource) else ""
