@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +15,7 @@ from sqlalchemy.engine import Engine
 from perfgoals.models import Department
 from perfgoals.scale import generate_department
 from perfgoals.storage import repository as repo
-from perfgoals.storage.db import read_session, write_session
+from perfgoals.storage.db import open_database, read_session, write_session
 
 YEAR, SEED = 2022, 7
 
@@ -103,3 +105,45 @@ def _check_count(engine: Engine, department_id: int) -> int:
 def test_checking_a_department_does_not_depend_on_its_size(engine: Engine) -> None:
     small, large = _save(engine, [_sized(3, 3), _sized(4, 23)])
     assert _check_count(engine, small) == _check_count(engine, large)
+
+
+def _cli_statements(url: str, *args: str) -> int:
+    """Statements sent by ``perfgoals ARGS`` run in this process (every engine it opens is counted)."""
+    from perfgoals.cli import main as cli
+
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    code = 0
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        with open(os.devnull, "w", encoding="utf-8") as sink, redirect_stdout(sink), redirect_stderr(sink):
+            try:
+                cli.main(["--db", url, *args], standalone_mode=False)
+            except SystemExit as exit:
+                code = int(exit.code or 0)
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert code in (0, 1), f"perfgoals {' '.join(args)} exited with {code}"  # 1: errors were found
+    assert any("FROM indicator" in statement for statement in statements)
+    return len(statements)
+
+
+def test_the_check_command_does_not_depend_on_size_or_number_of_departments(tmp_path: Path) -> None:
+    pytest.importorskip("perfgoals.cli.checking")
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = open_database(url)
+    small, large = _sized(5, 2), _sized(6, 23)
+    _save(engine, [small, large])
+    engine.dispose()
+    one_small = _cli_statements(url, "check", "--department", small.code, "--year", str(YEAR))
+    one_large = _cli_statements(url, "check", "--department", large.code, "--year", str(YEAR))
+    assert one_small == one_large
+    both = _cli_statements(url, "check", "--all-departments", "--year", str(YEAR))
+    engine = open_database(url)
+    _save(engine, [_sized(i, 20) for i in range(7, 12)])
+    engine.dispose()
+    seven = _cli_statements(url, "check", "--all-departments", "--year", str(YEAR))
+    assert both == seven

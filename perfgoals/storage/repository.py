@@ -7,13 +7,16 @@ size of the department (no N+1): one per table, the children fetched with ``IN``
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
+from pydantic import BaseModel
 from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
 from sqlmodel import Session, col
 
@@ -25,6 +28,7 @@ from perfgoals.models import (
     DepartmentGoals,
     Direction,
     EconomicLine,
+    FiscalSplit,
     FundSource,
     GoalTable,
     Indicator,
@@ -134,6 +138,52 @@ def find_department(session: Session, *, code: str | None = None, year: int | No
 
 # --- loading --------------------------------------------------------------------------------------
 
+_M = TypeVar("_M", bound=BaseModel)
+_set = object.__setattr__
+
+
+def _build(cls: type[_M], **values: Any) -> _M:
+    """``cls.model_construct(**values)`` for complete, already valid values, without its per-call overhead.
+
+    A province's year is ~200,000 models; ``model_construct`` spends most of its time walking the field
+    list for defaults, which loading never needs because every field comes from the database.
+    """
+    return _adopt(cls, values)
+
+
+#: One "fields set" per model class, shared by the instances loading makes: every field is set, so the
+#: set never changes (pydantic copies it in ``model_copy`` and only ever adds names already in it).
+_ALL_FIELDS: dict[type, set[str]] = {}
+
+
+def _adopt(cls: type[_M], values: dict[str, Any]) -> _M:
+    """A model instance around ``values`` (every field, already valid), as ``model_construct`` makes it."""
+    fields = _ALL_FIELDS.get(cls)
+    if fields is None:
+        fields = _ALL_FIELDS[cls] = set(cls.model_fields)
+    instance = cls.__new__(cls)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", fields)
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
+
+
+#: Indicator fields in table-column order, for building indicators straight from row tuples.
+_INDICATOR_FIELDS = (
+    "level1",
+    "level2",
+    "level3",
+    "description",
+    "value",
+    "basis",
+    "mid_term_value",
+    "weight",
+    "direction",
+    "unit",
+    "reference_value",
+)
+
 
 def _amounts(data: dict[str, Any] | None) -> dict[str, Decimal]:
     return {key: Decimal(value) for key, value in (data or {}).items()}
@@ -144,7 +194,8 @@ def _line_amounts(data: dict[str, Any] | None) -> LineAmounts | None:
 
 
 def _indicator(row: Any) -> Indicator:
-    return Indicator.model_construct(
+    return _build(
+        Indicator,
         level1=row.level1,
         level2=row.level2,
         level3=row.level3,
@@ -160,13 +211,15 @@ def _indicator(row: Any) -> Indicator:
 
 
 def _acceptance(row: Any) -> Acceptance:
-    return Acceptance.model_construct(
+    return _build(
+        Acceptance,
         code=row.code, reason=row.reason, accepted_by=row.accepted_by, accepted_at=row.accepted_at
     )
 
 
 def _project(row: Any, indicators: list[Indicator], acceptances: list[Acceptance]) -> Project:
-    return Project.model_construct(
+    return _build(
+        Project,
         id=row.id,
         name=row.name,
         code=row.code,
@@ -180,7 +233,7 @@ def _project(row: Any, indicators: list[Indicator], acceptances: list[Acceptance
         owner=row.owner,
         status=ProjectStatus(row.status),
         notes=row.notes,
-        goal=GoalTable.model_construct(goal_text=row.goal_text, indicators=indicators, revision=row.revision),
+        goal=_build(GoalTable, goal_text=row.goal_text, indicators=indicators, revision=row.revision),
         acceptances=acceptances,
     )
 
@@ -189,14 +242,40 @@ def _columns(table: Any) -> list[Any]:
     return list(table.__table__.columns)
 
 
+def _columns_by_name(table: Any) -> Any:
+    return table.__table__.c
+
+
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many acyclic objects.
+
+    Loading a year makes hundreds of thousands of models and dicts, none of them garbage; each automatic
+    collection would walk all of them again (a third of the loading time at province scale).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_departments(session: Session, *, department_ids: Sequence[int]) -> list[Department]:
     """Load whole department-years, in the order of ``department_ids``, in a fixed number of queries."""
     if not department_ids:
         return []
-    ids = list(department_ids)
+    with _without_gc():
+        return _load_departments(session, list(department_ids))
+
+
+def _load_departments(session: Session, ids: list[int]) -> list[Department]:
+    # Core execution: these are plain column selects, and the ORM's result machinery would only add cost.
+    connection = session.connection()
     departments = {
         row.id: row
-        for row in session.execute(select(*_columns(DepartmentRow)).where(col(DepartmentRow.id).in_(ids)))
+        for row in connection.execute(select(*_columns(DepartmentRow)).where(col(DepartmentRow.id).in_(ids)))
     }
     missing = [i for i in ids if i not in departments]
     if missing:
@@ -207,7 +286,7 @@ def load_departments(session: Session, *, department_ids: Sequence[int]) -> list
         statement = (
             select(*_columns(table)).where(table.department_id.in_(ids)).order_by(table.department_id, order)
         )
-        for row in session.execute(statement):
+        for row in connection.execute(statement).all():
             grouped[row.department_id].append(row)
         return grouped
 
@@ -219,15 +298,20 @@ def load_departments(session: Session, *, department_ids: Sequence[int]) -> list
     projects = children(ProjectRow, col(ProjectRow.position))
     acceptances = children(AcceptanceRow, col(AcceptanceRow.id))
 
+    # The bulk of a year's rows: read as tuples and wrapped without per-field attribute lookups.
     indicators: dict[int, list[Indicator]] = defaultdict(list)
     statement = (
-        select(*_columns(IndicatorRow))
+        select(col(IndicatorRow.project_id), *(_columns_by_name(IndicatorRow)[name] for name in _INDICATOR_FIELDS))
         .join(ProjectRow, col(ProjectRow.id) == col(IndicatorRow.project_id))
         .where(col(ProjectRow.department_id).in_(ids))
         .order_by(col(IndicatorRow.project_id), col(IndicatorRow.position))
     )
-    for row in session.execute(statement):
-        indicators[row.project_id].append(_indicator(row))
+    fields = _INDICATOR_FIELDS
+    for row in connection.execute(statement).all():
+        values = dict(zip(fields, row[1:], strict=True))
+        if values["direction"]:
+            values["direction"] = Direction(values["direction"])
+        indicators[row[0]].append(_adopt(Indicator, values))
 
     result: list[Department] = []
     for department_id in ids:
@@ -236,7 +320,8 @@ def load_departments(session: Session, *, department_ids: Sequence[int]) -> list
         for acceptance in acceptances.get(department_id, []):
             project_acceptances[acceptance.project_id].append(_acceptance(acceptance))
         result.append(
-            Department.model_construct(
+            _build(
+                Department,
                 id=row.id,
                 code=row.code,
                 name=row.name,
@@ -250,7 +335,8 @@ def load_departments(session: Session, *, department_ids: Sequence[int]) -> list
                 function_total=_line_amounts(row.function_total),
                 budget_lines=[_budget_line(line) for line in lines.get(department_id, [])],
                 economic_lines=[
-                    EconomicLine.model_construct(
+                    _build(
+                        EconomicLine,
                         code=e.code,
                         name=e.name,
                         unit=e.unit,
@@ -261,7 +347,8 @@ def load_departments(session: Session, *, department_ids: Sequence[int]) -> list
                     for e in economic.get(department_id, [])
                 ],
                 summary_rows=[
-                    SummaryRow.model_construct(
+                    _build(
+                        SummaryRow,
                         table=SummaryTable(s.table_name),
                         side=s.side,
                         position=s.position,
@@ -272,7 +359,8 @@ def load_departments(session: Session, *, department_ids: Sequence[int]) -> list
                     for s in summary.get(department_id, [])
                 ],
                 three_public=[
-                    ThreePublicRow.model_construct(
+                    _build(
+                        ThreePublicRow,
                         position=t.position,
                         item=t.item,
                         category=t.category,
@@ -283,7 +371,8 @@ def load_departments(session: Session, *, department_ids: Sequence[int]) -> list
                     for t in three.get(department_id, [])
                 ],
                 procurement=[
-                    ProcurementItem.model_construct(
+                    _build(
+                        ProcurementItem,
                         project_name=p.project_name,
                         project_budget=p.project_budget,
                         item=p.item,
@@ -309,22 +398,34 @@ def load_departments(session: Session, *, department_ids: Sequence[int]) -> list
     return result
 
 
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
 def _budget_line(row: Any) -> BudgetLine:
-    return BudgetLine.model_validate(
-        {
-            "code": row.code,
-            "name": row.name,
-            "unit": row.unit,
-            "total": row.total,
-            "basic": row.basic,
-            "project": row.project,
-            "income_total": row.income_total,
-            "income_current": row.income_current,
-            "carryover": row.carryover,
-            "other_expenses": row.other_expenses or {},
-            "income_sources": row.income_sources or {},
-            "fiscal": row.fiscal or {},
-        }
+    fiscal = {
+        key: _build(
+            FiscalSplit,
+            total=_decimal(split.get("total")),
+            basic=_decimal(split.get("basic")),
+            project=_decimal(split.get("project")),
+        )
+        for key, split in (row.fiscal or {}).items()
+    }
+    return _build(
+        BudgetLine,
+        unit=row.unit,
+        total=row.total,
+        basic=row.basic,
+        project=row.project,
+        other_expenses=_amounts(row.other_expenses),
+        income_total=row.income_total,
+        income_current=row.income_current,
+        income_sources=_amounts(row.income_sources),
+        carryover=row.carryover,
+        fiscal=fiscal,
+        code=row.code,
+        name=row.name,
     )
 
 
