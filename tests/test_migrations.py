@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 
 from perfgoals.documents import dump_document
 from perfgoals.storage import repository as repo
-from perfgoals.storage.db import head_revision, open_database, read_session
+from perfgoals.storage.db import SCHEMA_HEAD, head_revision, open_database, read_session
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -42,3 +42,8 @@ def test_a_fresh_database_and_an_upgraded_one_have_the_same_tables(tmp_path: Pat
             columns_a = [(c["name"], str(c["type"])) for c in inspect(a).get_columns(table)]
             columns_b = [(c["name"], str(c["type"])) for c in inspect(b).get_columns(table)]
             assert columns_a == columns_b, table
+
+
+def test_the_release_knows_its_newest_revision() -> None:
+    # open_database skips importing Alembic when the database is at SCHEMA_HEAD.
+    assert head_revision() == SCHEMA_HEAD
