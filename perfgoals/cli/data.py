@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from perfgoals.cli import AppState, department_options, main, pass_state
+from perfgoals.cli.progress import TerminalProgress
 from perfgoals.documents import dump_document, read_document
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import describe_url, read_session, write_session
@@ -52,7 +53,10 @@ def demo(state: AppState, scale: int | None, year: int | None, seed: int, replac
     if scale:
         from perfgoals.scale import load_scaled_dataset
 
-        report = load_scaled_dataset(engine, departments=scale, year=year or 2022, seed=seed, user=state.user)
+        with TerminalProgress(scale, label="正在生成", unit="个部门") as progress:
+            report = load_scaled_dataset(
+                engine, departments=scale, year=year or 2022, seed=seed, user=state.user, progress=progress
+            )
         click.echo(report.summary())
     else:
         from perfgoals.importers import demo_department

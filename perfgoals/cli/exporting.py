@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy.engine import Engine
 
 from perfgoals.cli import AppState, department_options, main, pass_state
+from perfgoals.cli.progress import TerminalProgress
 from perfgoals.errors import PerfgoalsError
 from perfgoals.models import Department, Project
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import read_session
-
-if TYPE_CHECKING:  # rich and XlsxWriter load only when exporting
-    from rich.progress import Progress
-
-    from perfgoals.export.xlsx import ProgressCallback
 
 #: Departments loaded per database round trip while streaming a large export.
 BATCH = 10
@@ -164,7 +159,9 @@ def export(
                 "需要时加 --project-sheets，或按部门分别导出。",
                 err=True,
             )
-    with _progress(total) as progress:
+    with TerminalProgress(
+        total, label="正在导出", unit="个项目", threshold=PROGRESS_THRESHOLD, finishing="正在写入文件"
+    ) as progress:
         if fmt == "xlsx":
             summary = write_workbook(
                 target,
@@ -183,44 +180,3 @@ def export(
                 target, departments(), excel_safe=not raw_csv, total_projects=total, progress=progress
             )
     click.echo(summary.describe())
-
-
-class _progress:
-    """A rich progress bar on stderr for big exports on a terminal; a no-op callback otherwise."""
-
-    def __init__(self, total: int) -> None:
-        from rich.console import Console
-
-        self.total = total
-        self.console = Console(stderr=True)
-        self.enabled = self.console.is_terminal and total >= PROGRESS_THRESHOLD
-        self._bar: Progress | None = None
-
-    def __enter__(self) -> ProgressCallback | None:
-        if not self.enabled:
-            return None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        bar = self._bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("个项目"),
-            TimeRemainingColumn(),
-            console=self.console,
-            transient=True,
-        )
-        bar.start()
-        task = bar.add_task("正在导出", total=self.total)
-
-        def advance(done: int, total: int | None) -> None:
-            total = total or self.total
-            # Assembling and compressing the file comes after the last project.
-            description = "正在写入文件" if done >= total else "正在导出"
-            bar.update(task, completed=done, total=total, description=description)
-
-        return advance
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
