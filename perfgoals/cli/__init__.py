@@ -87,6 +87,7 @@ class ChineseHelpFormatter(click.HelpFormatter):
         first_width = min(max((display_width(first) for first, _ in rows), default=0), col_max)
         text_width = max((self.width or 80) - first_width - col_spacing - self.current_indent, 20)
         for first, second in rows:
+            second = second.replace("[default: ", "[默认：").replace("[required]", "[必填]")
             self.write(" " * self.current_indent + first)
             if not second:
                 self.write("\n")
