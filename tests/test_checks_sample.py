@@ -328,6 +328,31 @@ def test_check_project_sees_budget_table_changes_between_calls() -> None:
     assert "PG107" in codes and "PG102" not in codes
 
 
+def test_check_project_sees_a_budget_line_replaced_within_the_same_list() -> None:
+    """Nothing is cached by object identity: a line swapped in place (same list, same length) is seen."""
+    department = sample()
+    target = project(department, XIANGCUN)
+    assert not [f for f in check_project(department, target) if f.code == "PG102"]
+    position = next(i for i, bl in enumerate(department.budget_lines) if bl.code == "2060799")
+    lines = department.budget_lines
+    lines[position] = lines[position].model_copy(update={"project": D("30.00")})
+    assert [f.code for f in check_project(department, target) if f.code == "PG102"] == ["PG102"]
+    lines[position] = lines[position].model_copy(update={"code": "2060798"})
+    assert "PG107" in {f.code for f in check_project(department, target)}
+
+
+def test_check_project_alternates_between_the_stored_project_and_an_edited_copy() -> None:
+    """Row results are cached by a row's text, so the stored row and its edited copy never mix."""
+    department = sample()
+    stored = project(department, CHANGSHE)
+    edited = stored.model_copy(deep=True)
+    next(r for r in edited.goal.indicators if r.level2 == "质量指标").value = "≥110%"
+    for _ in range(2):
+        assert [f.code for f in check_project(department, edited) if f.code == "PG401"] == ["PG401"]
+        assert not [f for f in check_project(department, stored) if f.code == "PG401"]
+    assert not [f for f in check_department(department) if f.code == "PG401" and f.location.project == CHANGSHE]
+
+
 def test_check_project_sees_an_edit_of_the_row_being_typed() -> None:
     department = sample()
     target = project(department, CHANGSHE)

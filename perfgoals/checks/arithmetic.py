@@ -129,6 +129,27 @@ class Comparison:
         )
 
 
+def agrees(parts: Iterable[tuple[Decimal | None, str | None]], published: Decimal | None, unit: str | None) -> bool:
+    """The usual case, decided without conversions or objects: everything in 万元 and Σ ``parts``
+    equal to ``published``, or nothing to compare.  ``False`` means "ask :func:`compare`"; callers in
+    loops over a province's tables test this first so that they build no messages for figures that add up.
+    """
+    if published is None:
+        return True
+    if unit != "万元":
+        return False
+    total = ZERO
+    count = 0
+    for amount, part_unit in parts:
+        if amount is None:
+            continue
+        if part_unit != "万元":
+            return False
+        total += amount
+        count += 1
+    return count == 0 or total == published
+
+
 def compare(
     *,
     rule: str,
@@ -151,20 +172,8 @@ def compare(
     """
     if published[0] is None:
         return None
-    if not keep_ok and published[1] == "万元":
-        # Fast path for the usual case, all in 万元 and agreeing: no conversions, no objects.
-        fast = ZERO
-        count = 0
-        for amount, unit in parts:
-            if amount is None:
-                continue
-            if unit != "万元":
-                count = -1
-                break
-            fast += amount
-            count += 1
-        if count == 0 or (count > 0 and fast == published[0]):
-            return None
+    if not keep_ok and agrees(parts, published[0], published[1]):
+        return None
     total = wan(*published)
     if total is None:
         return None

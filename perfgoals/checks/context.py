@@ -2,20 +2,19 @@
 
 :class:`CheckContext` holds a department and derives, lazily and once, what several rules need: the
 budget lines by code and their tree, each project's rows read against the framework, each line's
-reconciliation with its projects, and the arithmetic of the budget tables.  The part that does not
-depend on projects (framework, line tree) is cached per department object, so checking one project
-after each keystroke costs only that project's work.
+reconciliation with its projects, and the arithmetic of the budget tables.  Nothing is cached by
+object identity: what is cached (in :func:`row_facts`) is keyed by a row's text, so an edited copy of
+a project can never be read as its stored version.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Generic, TypeVar, overload
 
 from perfgoals.checks.arithmetic import (
@@ -85,24 +84,16 @@ class RowEnv:
     carryover: bool = False
 
 
-RowKey = tuple[str, str, str, str, str, str, str | None, str | None, str | None]
+#: An indicator row's fields as the model holds them (``None`` for blank cells): the cache key of
+#: everything read from the row.  Equal rows give equal keys whatever object they live in.
+RowKey = tuple[
+    str | None, str | None, str | None, str | None, str | None, str | None, str | None, str | None, str | None
+]
 
-
-def row_key(indicator: Indicator) -> RowKey:
-    direction = indicator.direction
-    if direction is not None:
-        direction = getattr(direction, "value", direction)
-    return (
-        indicator.level1 or "",
-        indicator.level2 or "",
-        indicator.level3 or "",
-        indicator.description or "",
-        indicator.value or "",
-        indicator.basis or "",
-        indicator.unit,
-        indicator.mid_term_value,
-        direction,
-    )
+#: Reads the key's fields in one C call: this runs for every row of a province.
+row_key: Callable[[Indicator], RowKey] = attrgetter(
+    "level1", "level2", "level3", "description", "value", "basis", "unit", "mid_term_value", "direction"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,35 +118,16 @@ class RowFacts:
     parsed: ParsedValue
     blank: bool  # nothing written beyond the levels: a "not applicable" row
     name_text: str  # 三级 and description, cleaned, for keyword matching
-
-    @property
-    def value_text(self) -> str:
-        """The value with its separate unit column, as the parser reads it."""
-        if self.unit and self.unit.strip() and not self.value.strip().endswith(self.unit.strip()):
-            return f"{self.value}{self.unit}"
-        return self.value
-
-    @property
-    def is_cost(self) -> bool:
-        return self.spec.cost if self.spec else "成本" in self.l2
-
-    @property
-    def is_satisfaction(self) -> bool:
-        if self.spec is not None and self.spec.satisfaction:
-            return True
-        return "满意" in clean(self.level3)
-
-    @property
-    def is_timeliness(self) -> bool:
-        return "时效" in self.l2
-
-    @property
-    def is_quantity(self) -> bool:
-        return self.spec.quantitative if self.spec else "数量" in self.l2
-
-    @property
-    def is_output(self) -> bool:
-        return self.l1 == "产出指标"
+    # Read once per distinct row, here rather than in each rule, because rules run for every row:
+    level3_clean: str
+    description_clean: str
+    value_text: str  # the value with its separate unit column, as the parser reads it
+    is_cost: bool
+    is_satisfaction: bool
+    is_timeliness: bool
+    is_quantity: bool
+    is_output: bool
+    signature: tuple[str, str, str, str, str, str]  # what makes two goal tables' rows the same
 
     def label(self) -> str:
         """``成本指标：预算总成本`` — how a reviewer names the row."""
@@ -164,27 +136,47 @@ class RowFacts:
         return f"{group}：{name}"
 
 
-@lru_cache(maxsize=1024)
-def _canonical(framework_id: str | None, level: int, label: str) -> str:
+@dataclass(frozen=True, slots=True)
+class _Levels:
+    """A row's 一级/二级 read against the framework."""
+
+    l1: str
+    l2: str
+    l1_known: bool
+    spec: Level2 | None
+    parents: tuple[str, ...]
+
+
+@lru_cache(maxsize=8192)
+def _levels(framework_id: str | None, level1: str, level2: str) -> _Levels:
+    """The framework reading of a 一级/二级 pair (cached: a framework has few labels, and variants are few)."""
     if framework_id is None:
-        return clean(label)
+        return _Levels(clean(level1), clean(level2), False, None, ())
     framework = get_framework(framework_id)
-    return framework.canonical_level1(label) if level == 1 else framework.canonical_level2(label)
+    l1 = framework.canonical_level1(level1)
+    l2 = framework.canonical_level2(level2)
+    return _Levels(
+        l1=l1,
+        l2=l2,
+        l1_known=l1 in framework.level1_names(),
+        spec=framework.find_level2(l2),
+        parents=tuple(framework.parents_of(l2)),
+    )
 
 
 @lru_cache(maxsize=262144)
 def row_facts(key: RowKey, framework_id: str | None) -> RowFacts:
     """Read one row (cached: goal tables repeat rows from templates)."""
     level1, level2, level3, description, value, basis, unit, mid_term, direction = key
-    l1 = _canonical(framework_id, 1, level1)
-    l2 = _canonical(framework_id, 2, level2)
-    framework = get_framework(framework_id) if framework_id else None
-    spec = framework.find_level2(l2) if framework else None
-    parents = tuple(framework.parents_of(l2)) if framework else ()
-    l1_known = framework is not None and l1 in framework.level1_names()
+    level1, level2, level3 = level1 or "", level2 or "", level3 or ""
+    description, value, basis = description or "", value or "", basis or ""
+    levels = _levels(framework_id, level1, level2)
     text = value
     if unit and unit.strip() and not value.strip().endswith(unit.strip()):
         text = f"{value}{unit}"
+    spec = levels.spec
+    l2 = levels.l2
+    level3_clean, description_clean = clean(level3), clean(description)
     return RowFacts(
         level1=level1,
         level2=level2,
@@ -195,15 +187,24 @@ def row_facts(key: RowKey, framework_id: str | None) -> RowFacts:
         unit=unit,
         mid_term_value=mid_term,
         direction=Direction(direction) if direction else None,
-        l1=l1,
+        l1=levels.l1,
         l2=l2,
-        l1_known=l1_known,
+        l1_known=levels.l1_known,
         l2_known=spec is not None,
-        parents=parents,
+        parents=levels.parents,
         spec=spec,
         parsed=parse_value(text),
         blank=not (level3.strip() or description.strip() or value.strip() or basis.strip()),
-        name_text=clean(level3) + "|" + clean(description),
+        name_text=level3_clean + "|" + description_clean,
+        level3_clean=level3_clean,
+        description_clean=description_clean,
+        value_text=text,
+        is_cost=spec.cost if spec else "成本" in l2,
+        is_satisfaction=(spec is not None and spec.satisfaction) or "满意" in level3_clean,
+        is_timeliness="时效" in l2,
+        is_quantity=spec.quantitative if spec else "数量" in l2,
+        is_output=levels.l1 == "产出指标",
+        signature=(levels.l1, l2, level3.strip(), description.strip(), value.strip(), basis.strip()),
     )
 
 
@@ -223,6 +224,11 @@ class ProjectFacts:
     project: Project
     rows: list[RowFacts]
     keys: list[RowKey]
+
+    @lazy
+    def name(self) -> str:
+        """The project's name, cleaned: how names are matched (duplicates, the procurement table)."""
+        return clean(self.project.name)
 
     @lazy
     def amount(self) -> Decimal | None:
@@ -286,11 +292,7 @@ class ProjectFacts:
         """The goal table without the project's name: equal signatures mean copied tables."""
         return (
             clean(self.project.goal.goal_text),
-            tuple(
-                (row.l1, row.l2, row.level3.strip(), row.description.strip(), row.value.strip(), row.basis.strip())
-                for row in self.rows
-                if not row.blank
-            ),
+            tuple(row.signature for row in self.rows if not row.blank),
         )
 
     @lazy
@@ -341,64 +343,8 @@ class LineReconciliation:
         return f"科目 {self.code} {name}".rstrip()
 
 
-@dataclass
-class _Static:
-    """What depends only on the budget tables and the framework: cached per department object."""
-
-    framework: Framework | None
-    lines: dict[str, BudgetLine]
-    children: dict[str, list[BudgetLine]]
-    fingerprint: tuple[int, int]
-
-
 def _parent_code(code: str) -> str | None:
     return {5: code[:3], 7: code[:5]}.get(len(code))
-
-
-def _build_static(department: Department) -> _Static:
-    try:
-        framework: Framework | None = get_framework(department.framework)
-    except KeyError:
-        framework = None
-    lines = {line.code: line for line in department.budget_lines}
-    children: dict[str, list[BudgetLine]] = defaultdict(list)
-    for line in department.budget_lines:
-        parent = _parent_code(line.code)
-        if parent is not None and parent in lines:
-            children[parent].append(line)
-    return _Static(framework, lines, dict(children), _fingerprint(department))
-
-
-def _fingerprint(department: Department) -> tuple[int, int]:
-    return (id(department.budget_lines), len(department.budget_lines))
-
-
-_STATIC_CACHE: OrderedDict[int, tuple[weakref.ref[Department], str, _Static]] = OrderedDict()
-_STATIC_CACHE_SIZE = 32
-
-
-_STATIC_LOCK = threading.Lock()  # the TUI checks in worker threads
-
-
-def _static_for(department: Department) -> _Static:
-    key = id(department)
-    with _STATIC_LOCK:
-        entry = _STATIC_CACHE.get(key)
-        if entry is not None:
-            ref, framework_id, static = entry
-            if (
-                ref() is department
-                and framework_id == department.framework
-                and static.fingerprint == _fingerprint(department)
-            ):
-                _STATIC_CACHE.move_to_end(key)
-                return static
-    static = _build_static(department)
-    with _STATIC_LOCK:
-        _STATIC_CACHE[key] = (weakref.ref(department), department.framework, static)
-        while len(_STATIC_CACHE) > _STATIC_CACHE_SIZE:
-            _STATIC_CACHE.popitem(last=False)
-    return static
 
 
 class CheckContext:
@@ -411,12 +357,22 @@ class CheckContext:
         self.focus: int | None = None
         if project is not None:
             self.focus = self._place(project)
-        static = _static_for(department)
-        self.framework = static.framework
-        self.lines = static.lines
-        self.children = static.children
+        # Built afresh for every run (tens of microseconds): a cache keyed by the department object
+        # would go stale when the TUI edits its budget lines in place.
+        try:
+            self.framework: Framework | None = get_framework(department.framework)
+        except KeyError:
+            self.framework = None
+        self.lines: dict[str, BudgetLine] = {line.code: line for line in department.budget_lines}
+        children: dict[str, list[BudgetLine]] = defaultdict(list)
+        for line in department.budget_lines:
+            parent = _parent_code(line.code)
+            if parent is not None and parent in self.lines:
+                children[parent].append(line)
+        self.children: dict[str, list[BudgetLine]] = dict(children)
         self.year = department.year
         self._projects: dict[int, ProjectFacts] = {}
+        self._all: list[ProjectFacts] | None = None
         self._lines: dict[str, LineReconciliation] = {}
 
     @property
@@ -444,13 +400,16 @@ class CheckContext:
         if facts is None:
             project = self.project_list[index]
             framework_id = self.framework_id
-            keys = [row_key(row) for row in project.goal.indicators]
+            keys = list(map(row_key, project.goal.indicators))
             facts = ProjectFacts(index, project, [row_facts(key, framework_id) for key in keys], keys)
             self._projects[index] = facts
         return facts
 
     def projects(self) -> list[ProjectFacts]:
-        return [self.project(index) for index in range(len(self.project_list))]
+        facts = self._all
+        if facts is None:
+            facts = self._all = [self.project(index) for index in range(len(self.project_list))]
+        return facts
 
     # --- projects against budget lines ----------------------------------------------------------
 

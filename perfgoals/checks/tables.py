@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from perfgoals.checks.arithmetic import Comparison, Status, coarsest, compare, settle, wan
+from perfgoals.checks.arithmetic import ZERO, Comparison, Status, agrees, coarsest, compare, settle, wan
 from perfgoals.checks.vocabulary import clean
 from perfgoals.models import EconomicLine, LineAmounts, SummaryRow, ThreePublicRow
 
@@ -81,8 +81,17 @@ def _function_tree(ctx: CheckContext) -> Iterator[Comparison]:
 
     for key, subject, parent, code, children, relation in groups:
         child_columns = [(columns(child), child.unit) for child in children]
+        # The usual table is all in 万元: then a column adds up when Σ of its figured cells is the total.
+        in_wan = parent.unit == "万元" and all(child.unit == "万元" for child in children)
         for column, amount in columns(parent).items():
             if amount is None:
+                continue
+            if in_wan:
+                figured = [value for values, _ in child_columns if (value := values.get(column)) is not None]
+                if not figured or sum(figured, ZERO) == amount:
+                    continue
+            parts = [(values.get(column), unit) for values, unit in child_columns]
+            if agrees(parts, amount, parent.unit):
                 continue
             found = compare(
                 rule="PG201",
@@ -90,7 +99,7 @@ def _function_tree(ctx: CheckContext) -> Iterator[Comparison]:
                 subject=subject,
                 column=column,
                 relation=relation,
-                parts=[(values.get(column), unit) for values, unit in child_columns],
+                parts=parts,
                 published=(amount, parent.unit),
                 budget_line=code,
                 table="功能分类",
@@ -104,76 +113,85 @@ def _line_arithmetic(key: str, subject: str, line: LineAmounts, code: str | None
     expense_parts = [(line.basic, unit), (line.project, unit)] + [
         (amount, unit) for amount in line.other_expenses.values()
     ]
-    relation = "基本支出 + 项目支出" + ("".join(f" + {name}" for name in line.other_expenses))
-    candidates: list[Comparison | None] = [
-        compare(
+    # Most lines add up: each relation is tested with ``agrees`` before its message parts are built.
+    if not agrees(expense_parts, line.total, unit):
+        found = compare(
             rule="PG202",
             key=key,
             subject=subject,
             column="合计",
-            relation=relation,
+            relation="基本支出 + 项目支出" + "".join(f" + {name}" for name in line.other_expenses),
             parts=expense_parts,
             published=(line.total, unit),
             budget_line=code,
             table="支出总表",
         )
-    ]
+        if found is not None:
+            yield found
     for nature, split in line.fiscal.items():
-        candidates.append(
-            compare(
-                rule="PG202",
-                key=key,
-                subject=subject,
-                column=f"{nature}·合计",
-                relation="基本支出 + 项目支出",
-                parts=[(split.basic, unit), (split.project, unit)],
-                published=(split.total, unit),
-                budget_line=code,
-                table="财政拨款支出表",
-            )
+        parts = [(split.basic, unit), (split.project, unit)]
+        if agrees(parts, split.total, unit):
+            continue
+        found = compare(
+            rule="PG202",
+            key=key,
+            subject=subject,
+            column=f"{nature}·合计",
+            relation="基本支出 + 项目支出",
+            parts=parts,
+            published=(split.total, unit),
+            budget_line=code,
+            table="财政拨款支出表",
         )
-    candidates.append(
-        compare(
+        if found is not None:
+            yield found
+    parts = [(line.income_current, unit), (line.carryover, unit)]
+    if not agrees(parts, line.income_total, unit):
+        found = compare(
             rule="PG203",
             key=key,
             subject=subject,
             column="收入合计",
             relation="本年收入 + 上年结转",
-            parts=[(line.income_current, unit), (line.carryover, unit)],
+            parts=parts,
             published=(line.income_total, unit),
             budget_line=code,
             table="收入总表",
         )
-    )
+        if found is not None:
+            yield found
     if line.income_sources:
-        candidates.append(
-            compare(
+        parts = [(amount, unit) for amount in line.income_sources.values()]
+        if not agrees(parts, line.income_current, unit):
+            found = compare(
                 rule="PG203",
                 key=key,
                 subject=subject,
                 column="本年收入",
                 relation="各收入来源合计",
-                parts=[(amount, unit) for amount in line.income_sources.values()],
+                parts=parts,
                 published=(line.income_current, unit),
                 budget_line=code,
                 table="收入总表",
             )
-        )
+            if found is not None:
+                yield found
     if line.income_total is not None:
-        candidates.append(
-            compare(
+        parts = [(line.income_total, unit)]
+        if not agrees(parts, line.total, unit):
+            found = compare(
                 rule="PG204",
                 key=key,
                 subject=subject,
                 column="支出总表合计",
                 relation="收入总表合计",
-                parts=[(line.income_total, unit)],
+                parts=parts,
                 published=(line.total, unit),
                 budget_line=code,
                 table="支出总表",
             )
-        )
-    yield from (found for found in candidates if found is not None)
+            if found is not None:
+                yield found
 
 
 # --- 收支总表 / 财政拨款收支总表 --------------------------------------------------------------------
@@ -314,13 +332,16 @@ def _economic(ctx: CheckContext) -> Iterator[Comparison]:
     if not lines:
         return
     for line in lines:
+        parts = [(line.personnel, line.unit), (line.public, line.unit)]
+        if agrees(parts, line.total, line.unit):
+            continue
         found = compare(
             rule="PG206",
             key=f"economic:{line.code}",
             subject=_economic_subject(line),
             column="合计",
             relation="人员经费 + 公用经费",
-            parts=[(line.personnel, line.unit), (line.public, line.unit)],
+            parts=parts,
             published=(line.total, line.unit),
             table="基本支出表",
         )
@@ -332,8 +353,12 @@ def _economic(ctx: CheckContext) -> Iterator[Comparison]:
     top = [line for line in lines if len(line.code) == 3]
     if total_row is not None and top:
         groups.append((total_row, top, "各类合计"))
+    by_class: dict[str, list[EconomicLine]] = defaultdict(list)
+    for line in lines:
+        if len(line.code) == 5:
+            by_class[line.code[:3]].append(line)
     for parent in top:
-        children = [line for line in lines if len(line.code) == 5 and line.code.startswith(parent.code)]
+        children = by_class.get(parent.code)
         if children:
             groups.append((parent, children, "各款合计"))
     for parent, children, relation in groups:
@@ -341,13 +366,16 @@ def _economic(ctx: CheckContext) -> Iterator[Comparison]:
             amount = getattr(parent, column)
             if amount is None:
                 continue
+            parts = [(getattr(child, column), child.unit) for child in children]
+            if agrees(parts, amount, parent.unit):
+                continue
             found = compare(
                 rule="PG207",
                 key=f"economic:{parent.code}",
                 subject=_economic_subject(parent),
                 column={"total": "合计", "personnel": "人员经费", "public": "公用经费"}[column],
                 relation=relation,
-                parts=[(getattr(child, column), child.unit) for child in children],
+                parts=parts,
                 published=(amount, parent.unit),
                 table="基本支出表",
             )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import click
+from sqlalchemy import Engine
 
 from perfgoals.checks import check_department, check_project, resolve_codes
 from perfgoals.checks.findings import Finding, Severity
@@ -41,6 +44,12 @@ class Tally:
                 self.accepted += 1
             else:
                 self.open[finding.severity] += 1
+
+    def merge(self, other: Tally) -> None:
+        self.departments += other.departments
+        self.projects += other.projects
+        self.open.update(other.open)
+        self.accepted += other.accepted
 
     def summary(self, *, show_accepted: bool) -> str:
         scope = f"{self.departments} 个部门、" if self.departments > 1 else ""
@@ -117,6 +126,104 @@ def _departments(state: AppState, *, code: str | None, year: int | None, everyth
             yield from repo.load_departments(session, department_ids=ids[start : start + BATCH_SIZE])
 
 
+def _render(department: Department, findings: list[Finding], *, output_format: str, show_accepted: bool) -> list[str]:
+    """A department's part of the report: one JSON text per finding, or its text block (if any)."""
+    if output_format == "json":
+        return [json.dumps(finding.to_json(), ensure_ascii=False) for finding in findings]
+    lines = list(render_department(department, findings, show_accepted=show_accepted))
+    return ["\n".join(lines)] if lines else []
+
+
+class _Writer:
+    """Writes the report as it comes, one write per department: click.echo flushes on every call."""
+
+    def __init__(self, output_format: str) -> None:
+        self.json = output_format == "json"
+        self.first = True
+        if self.json:
+            click.echo("[", nl=False)
+
+    def write(self, parts: list[str]) -> None:
+        if not parts:
+            return
+        if self.json:
+            click.echo(("\n  " if self.first else ",\n  ") + ",\n  ".join(parts), nl=False)
+            self.first = False
+        else:
+            click.echo(parts[0])
+
+    def close(self, tally: Tally, *, show_accepted: bool) -> None:
+        if self.json:
+            click.echo("\n]" if not self.first else "]")
+            click.echo(tally.summary(show_accepted=True), err=True)
+        else:
+            click.echo(tally.summary(show_accepted=show_accepted))
+
+
+@dataclass
+class _Job:
+    """What each worker process needs; set before the pool forks, so it is inherited, not pickled."""
+
+    engine: Engine
+    select: list[str] | None
+    ignore: list[str] | None
+    output_format: str
+    show_accepted: bool
+
+
+_JOB: _Job | None = None
+
+
+def _worker_start() -> None:
+    # The forked copy must not share the parent's pooled connections.
+    assert _JOB is not None
+    _JOB.engine.dispose(close=False)
+
+
+def _check_batch(ids: list[int]) -> tuple[list[list[str]], Tally]:
+    """Load and check one batch of departments in a worker; returns their report parts and tally."""
+    job = _JOB
+    assert job is not None
+    with read_session(job.engine) as session:
+        batch = repo.load_departments(session, department_ids=ids)
+    tally = Tally()
+    parts = []
+    for data in batch:
+        findings = check_department(data, select=job.select, ignore=job.ignore)
+        tally.add(data, findings)
+        parts.append(_render(data, findings, output_format=job.output_format, show_accepted=job.show_accepted))
+    return parts, tally
+
+
+def _jobs(requested: int) -> int:
+    """How many processes to use: ``0`` means one per CPU; 1 where processes cannot be forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return requested if requested > 0 else (os.cpu_count() or 1)
+
+
+def _check_in_parallel(state: AppState, year: int | None, jobs: int, job: _Job, writer: _Writer, tally: Tally) -> None:
+    """The whole year in ``jobs`` processes, each loading and checking batches; the report keeps the order."""
+    global _JOB
+    with read_session(state.engine()) as session:
+        keys = repo.list_departments(session, year=year)
+    if not keys:
+        where = f"{year} 年的" if year else ""
+        fail(f"数据库中没有{where}部门数据（可先运行 perfgoals demo 或 perfgoals import）")
+    ids = [key.id for key in keys]
+    size = max(1, min(BATCH_SIZE, -(-len(ids) // jobs)))  # a few departments still keep every process busy
+    batches = [ids[start : start + size] for start in range(0, len(ids), size)]
+    _JOB = job
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(batches)), initializer=_worker_start) as pool:
+            for parts, batch_tally in pool.imap(_check_batch, batches):
+                for department_parts in parts:
+                    writer.write(department_parts)
+                tally.merge(batch_tally)
+    finally:
+        _JOB = None
+
+
 def _find_project(department: Department, name: str) -> Project:
     """The project called ``name`` (or with that code); exits with the list of projects if none."""
     wanted = name.strip()
@@ -148,6 +255,15 @@ def _find_project(department: Department, name: str) -> Project:
 @click.option(
     "--project", "-p", "project_name", metavar="项目名称", help="只检查这个项目（名称或编码）及其所在科目。"
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="与 --all-departments 同用：用 N 个进程并行检查（0 表示按 CPU 核数）。",
+)
 @pass_state
 def check(
     state: AppState,
@@ -159,6 +275,7 @@ def check(
     ignore: tuple[str, ...],
     show_accepted: bool,
     project_name: str | None,
+    jobs: int,
 ) -> None:
     """检查绩效目标表和预算表：金额是否相符、是否完整、指标值是否合理。
 
@@ -169,30 +286,22 @@ def check(
     selected, ignored = _split_codes(select), _split_codes(ignore)
     resolve_codes(selected, ignored)  # an unknown code is bad usage: say so before touching the database
     tally = Tally()
-    first = True
-    if output_format == "json":
-        click.echo("[", nl=False)
-    for data in _departments(state, code=department, year=year, everything=everything):
-        if project_name:
-            target = _find_project(data, project_name)
-            findings = check_project(data, target, select=selected, ignore=ignored)
-            tally.add(data, findings, projects=1)
-        else:
-            findings = check_department(data, select=selected, ignore=ignored)
-            tally.add(data, findings)
-        if output_format == "json":
-            for finding in findings:
-                text = json.dumps(finding.to_json(), ensure_ascii=False)
-                click.echo(("\n  " if first else ",\n  ") + text, nl=False)
-                first = False
-        else:
-            for line in render_department(data, findings, show_accepted=show_accepted):
-                click.echo(line)
-    if output_format == "json":
-        click.echo("\n]" if not first else "]")
-        click.echo(tally.summary(show_accepted=True), err=True)
+    writer = _Writer(output_format)
+    processes = _jobs(jobs) if everything else 1
+    if processes > 1:
+        job = _Job(state.engine(), selected, ignored, output_format, show_accepted)
+        _check_in_parallel(state, year, processes, job, writer, tally)
     else:
-        click.echo(tally.summary(show_accepted=show_accepted))
+        for data in _departments(state, code=department, year=year, everything=everything):
+            if project_name:
+                target = _find_project(data, project_name)
+                findings = check_project(data, target, select=selected, ignore=ignored)
+                tally.add(data, findings, projects=1)
+            else:
+                findings = check_department(data, select=selected, ignore=ignored)
+                tally.add(data, findings)
+            writer.write(_render(data, findings, output_format=output_format, show_accepted=show_accepted))
+    writer.close(tally, show_accepted=show_accepted)
     if tally.open[Severity.ERROR]:
         raise SystemExit(1)
 

@@ -8,7 +8,6 @@ from perfgoals.checks.arithmetic import Status, coarsest, fmt, settle
 from perfgoals.checks.base import Issue, ProjectRule
 from perfgoals.checks.context import CheckContext, ProjectFacts
 from perfgoals.checks.findings import Severity
-from perfgoals.checks.vocabulary import clean
 
 
 class ProcurementOverBudget(ProjectRule):
@@ -27,7 +26,7 @@ class ProcurementOverBudget(ProjectRule):
     title = "项目采购金额超出项目预算"
 
     def check_project(self, ctx: CheckContext, project: ProjectFacts) -> Iterator[Issue]:
-        entry = ctx.procurement_by_project.get(clean(project.project.name))
+        entry = ctx.procurement_by_project.get(project.name)
         if entry is None or project.amount is None:
             return
         total, count, units = entry.total, len(entry.items), entry.units

@@ -8,7 +8,6 @@ from perfgoals.checks.arithmetic import Status, coarsest, fmt, settle, wan
 from perfgoals.checks.base import Issue, ProjectRule
 from perfgoals.checks.context import CheckContext, ProjectFacts
 from perfgoals.checks.findings import Severity
-from perfgoals.checks.vocabulary import clean
 
 
 class ProcurementProjectMismatch(ProjectRule):
@@ -28,7 +27,7 @@ class ProcurementProjectMismatch(ProjectRule):
     title = "采购表中的项目与项目预算对不上"
 
     def check_project(self, ctx: CheckContext, project: ProjectFacts) -> Iterator[Issue]:
-        entry = ctx.procurement_by_project.get(clean(project.project.name))
+        entry = ctx.procurement_by_project.get(project.name)
         if entry is None or entry.budget is None or project.amount is None:
             return
         budget_unit = entry.items[0].unit

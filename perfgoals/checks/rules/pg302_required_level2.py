@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from perfgoals.checks.base import Issue, ProjectRule
 from perfgoals.checks.context import CheckContext, ProjectFacts
 from perfgoals.checks.findings import Severity
+from perfgoals.framework import Level1, get_framework
+
+
+@lru_cache(maxsize=16)
+def _groups(framework_id: str) -> tuple[tuple[Level1, tuple[str, ...], frozenset[str], tuple[str, ...]], ...]:
+    """Each 一级 of the framework with its 二级 names (in order, and as a set) and the required ones:
+    read once, not per project."""
+    return tuple(
+        (
+            level1,
+            tuple(level2.name for level2 in level1.level2),
+            frozenset(level2.name for level2 in level1.level2),
+            tuple(level2.name for level2 in level1.level2 if level2.required),
+        )
+        for level1 in get_framework(framework_id).level1
+    )
 
 
 class MissingLevel2(ProjectRule):
@@ -33,11 +50,9 @@ class MissingLevel2(ProjectRule):
         if framework is None or not project.filled:
             return
         present_l1, present_l2 = project.present_level1, project.present_level2
-        for level1 in framework.level1:
+        for level1, names, name_set, required in _groups(framework.id):
             if level1.name not in present_l1 and level1.required:
                 continue  # PG301 reports the whole 一级
-            names = [level2.name for level2 in level1.level2]
-            required = [level2.name for level2 in level1.level2 if level2.required]
             for name in required:
                 if name not in present_l2:
                     yield Issue(
@@ -45,7 +60,7 @@ class MissingLevel2(ProjectRule):
                         hint=f"补充“{name}”及其三级指标。",
                         field="level2",
                     )
-            if level1.required and not required and level1.name in present_l1 and not present_l2 & set(names):
+            if level1.required and not required and level1.name in present_l1 and not present_l2 & name_set:
                 yield Issue(
                     f"{level1.name}下没有填写任何二级指标（应至少有{'、'.join(names)}之一）",
                     hint="至少填写一项二级指标及其三级指标。",

@@ -12,7 +12,6 @@ from perfgoals.checks.vocabulary import (
     HIGHER_IS_BETTER_SUFFIXES,
     LOWER_IS_BETTER_WORDS,
     MONEY_WORDS,
-    clean,
     contains_any,
 )
 from perfgoals.models import Direction
@@ -29,7 +28,7 @@ def lower_is_better(row: RowFacts) -> bool:
 
 
 def higher_is_better(row: RowFacts) -> bool:
-    name = clean(row.level3) or clean(row.description)
+    name = row.level3_clean or row.description_clean
     if lower_is_better(row) or not name:
         return False
     if contains_any(name, MONEY_WORDS):
@@ -59,6 +58,13 @@ class DirectionContradiction(RowRule):
         comparator = row.parsed.comparator
         if comparator is None or row.blank or row.parsed.kind in (ValueKind.PERIOD, ValueKind.QUALITATIVE):
             return
+        upper, lower = comparator in _UPPER, comparator in _LOWER
+        direction = row.direction
+        if not (upper or lower) or not (
+            (upper and (direction is Direction.POSITIVE or higher_is_better(row)))
+            or (lower and (direction is Direction.NEGATIVE or lower_is_better(row)))
+        ):
+            return  # the usual case: nothing to say, so no message is built
         name = row.label()
         value = row.value_text.strip()
         if comparator in _UPPER and higher_is_better(row):
@@ -73,7 +79,6 @@ class DirectionContradiction(RowRule):
                 hint="成本、费用、投诉、事故类指标通常用“≤”。",
                 field="value",
             )
-        direction = row.direction
         if direction is Direction.POSITIVE and comparator in _UPPER:
             yield Issue(f"{name} 标为正向指标，指标值却是上限“{value}”", hint="核对正向/反向与比较符。", field="direction")
         elif direction is Direction.NEGATIVE and comparator in _LOWER:

@@ -30,11 +30,13 @@ class Weights(ProjectRule):
     title = "权重（分值）合计不对"
 
     def check_project(self, ctx: CheckContext, project: ProjectFacts) -> Iterator[Issue]:
-        rows = [(number, indicator) for number, indicator in enumerate(project.project.goal.indicators, start=1)]
+        indicators = project.project.goal.indicators
+        if all(indicator.weight is None for indicator in indicators):
+            return  # the usual case: no weights at all
         filled = [
             (number, indicator)
-            for number, indicator in rows
-            if not project.rows[number - 1].blank
+            for number, (indicator, row) in enumerate(zip(indicators, project.rows, strict=True), start=1)
+            if not row.blank
         ]
         weighted = [(number, indicator.weight) for number, indicator in filled if indicator.weight is not None]
         if not weighted:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from perfgoals.checks.base import Issue, ProjectRule
 from perfgoals.checks.context import CheckContext, ProjectFacts
 from perfgoals.checks.findings import Severity
-from perfgoals.checks.vocabulary import clean
 
 
 class DuplicateIndicator(ProjectRule):
@@ -28,7 +27,7 @@ class DuplicateIndicator(ProjectRule):
     def check_project(self, ctx: CheckContext, project: ProjectFacts) -> Iterator[Issue]:
         seen: dict[str, int] = {}
         for number, row in enumerate(project.rows, start=1):
-            name = clean(row.level3)
+            name = row.level3_clean
             if row.blank or not name:
                 continue
             first = seen.setdefault(name, number)

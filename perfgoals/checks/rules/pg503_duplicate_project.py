@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from perfgoals.checks.base import Issue, ProjectRule
 from perfgoals.checks.context import CheckContext, ProjectFacts
 from perfgoals.checks.findings import Severity
-from perfgoals.checks.vocabulary import clean
 
 
 class DuplicateProjectName(ProjectRule):
@@ -26,7 +25,7 @@ class DuplicateProjectName(ProjectRule):
     title = "项目名称重复"
 
     def check_project(self, ctx: CheckContext, project: ProjectFacts) -> Iterator[Issue]:
-        first = ctx.first_by_name.get(clean(project.project.name), project.index)
+        first = ctx.first_by_name.get(project.name, project.index)
         if first < project.index:
             other = ctx.project_list[first]
             yield Issue(f"项目名称与第 {first + 1} 个项目“{other.name}”重复", hint="改名或删除重复的项目。", field="name")
