@@ -59,20 +59,7 @@ def _codes(session: Session, department_id: int) -> list[str]:
 
 
 def _values(line: BudgetLine) -> dict[str, Any]:
-    return {
-        "code": line.code,
-        "name": line.name.strip(),
-        "unit": line.unit,
-        "total": line.total,
-        "basic": line.basic,
-        "project": line.project,
-        "income_total": line.income_total,
-        "income_current": line.income_current,
-        "carryover": line.carryover,
-        "other_expenses": {k: str(v) for k, v in line.other_expenses.items()} or None,
-        "income_sources": {k: str(v) for k, v in line.income_sources.items()} or None,
-        "fiscal": {k: v.model_dump(mode="json") for k, v in line.fiscal.items()} or None,
-    }
+    return {**repo.budget_line_values(line), "name": line.name.strip()}
 
 
 def _department_key(session: Session, department_id: int) -> str:

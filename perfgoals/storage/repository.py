@@ -458,6 +458,24 @@ def _json_amounts(amounts: dict[str, Decimal]) -> dict[str, str] | None:
     return {key: str(value) for key, value in amounts.items()} or None
 
 
+def budget_line_values(line: BudgetLine) -> dict[str, Any]:
+    """The ``budget_line`` columns of ``line`` (without its department and position)."""
+    return {
+        "code": line.code,
+        "name": line.name,
+        "unit": line.unit,
+        "total": line.total,
+        "basic": line.basic,
+        "project": line.project,
+        "income_total": line.income_total,
+        "income_current": line.income_current,
+        "carryover": line.carryover,
+        "other_expenses": _json_amounts(line.other_expenses),
+        "income_sources": _json_amounts(line.income_sources),
+        "fiscal": {k: v.model_dump(mode="json") for k, v in line.fiscal.items()} or None,
+    }
+
+
 def _project_values(project: Project, *, department_id: int, position: int, user: str) -> dict[str, Any]:
     return {
         "department_id": department_id,
@@ -644,22 +662,7 @@ def save_department(
         session,
         BudgetLineRow,
         [
-            {
-                "department_id": department_id,
-                "position": position,
-                "code": line.code,
-                "name": line.name,
-                "unit": line.unit,
-                "total": line.total,
-                "basic": line.basic,
-                "project": line.project,
-                "income_total": line.income_total,
-                "income_current": line.income_current,
-                "carryover": line.carryover,
-                "other_expenses": _json_amounts(line.other_expenses),
-                "income_sources": _json_amounts(line.income_sources),
-                "fiscal": {k: v.model_dump(mode="json") for k, v in line.fiscal.items()} or None,
-            }
+            {"department_id": department_id, "position": position, **budget_line_values(line)}
             for position, line in enumerate(department.budget_lines, start=1)
         ],
     )
