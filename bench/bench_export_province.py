@@ -14,6 +14,8 @@ floor:      the recording replayed with bare XlsxWriter: the same workbook optio
 departments: every department's own workbook (目录, one 绩效目标表 per project, 汇总, 对账, 问题), as
             ``export --department CODE`` writes it, split into load / checks / write like the figure;
 departments_floor: those workbooks' recorded calls replayed with bare XlsxWriter.
+pair, departments_pair: a figure and its floor run alternately in one process (the default without
+            --only), so that the shared machine's changing load falls on both alike; each pair gives a ratio.
 Targets: *write* within 1.3× the floor (CPU); peak RSS under 300 MB, flat as N grows.
 """
 
@@ -43,7 +45,9 @@ from common import (
 )
 
 NAME = "export_province"
-PARTS = ("figure", "record", "floor", "departments", "departments_floor")
+PARTS = ("figure", "record", "floor", "pair", "departments", "departments_floor", "departments_pair")
+#: Parts that run a figure and its floor alternately in one process.
+PAIRS = {"pair": {"figure", "floor"}, "departments_pair": {"departments", "departments_floor"}}
 #: What the recorded calls depend on besides the dataset: the export, the checks (问题) and the models.
 SOURCES = (
     "perfgoals/export",
@@ -161,41 +165,64 @@ def _record(kind: str, db: Path, n: int) -> None:
     print(f"recorded {recorder.calls} XlsxWriter calls in {time.perf_counter() - started:.1f} s → {path}")
 
 
-def _floor(kind: str, db: Path, n: int, out: Path, repeat: int) -> dict[str, Any]:
+def _replay_once(path: Path, out: Path, timing: Timing) -> int:
     from xlsx_replay import read_only, replay
 
-    _record(kind, db, n)
+    unpickle, unpickle_cpu = read_only(path)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    calls = replay(path, out)
+    timing.cpu.append(time.process_time() - started_cpu - unpickle_cpu)
+    timing.wall.append(time.perf_counter() - started - unpickle)
+    return calls
+
+
+def _export_once(kind: str, db: Path, out: Path, timing: Timing, splits: list[Split]) -> Any:
+    split = Split()
+    started, started_cpu = time.perf_counter(), time.process_time()
+    summary = RUNS[kind](db, out, split)
+    timing.cpu.append(time.process_time() - started_cpu)
+    timing.wall.append(time.perf_counter() - started)
+    splits.append(split)
+    return summary
+
+
+def _measure(
+    kind: str, db: Path, n: int, out: Path, repeat: int, *, figure: bool, floor: bool, profile: str | None
+) -> list[dict[str, Any]]:
+    """The figure and/or the floor; with both, runs alternate (figure, floor, figure, …) so that the
+    machine's changing load falls on both alike, and each pair gives a ratio."""
+    if floor:
+        _record(kind, db, n)
     path = _recording(kind, n)
-    timing = Timing()
-    calls = 0
+    timing, floor_timing, splits, summary, calls = Timing(), Timing(), [], None, 0
     for _ in range(repeat):
-        unpickle, unpickle_cpu = read_only(path)
-        started, started_cpu = time.perf_counter(), time.process_time()
-        calls = replay(path, out)
-        timing.cpu.append(time.process_time() - started_cpu - unpickle_cpu)
-        timing.wall.append(time.perf_counter() - started - unpickle)
-    return report(NAME, f"{kind}_floor" if kind != "province" else "floor", timing, calls=calls)
-
-
-def _figure(kind: str, db: Path, out: Path, repeat: int, profile: str | None) -> dict[str, Any]:
-    timing, splits, summary = Timing(), [], None
-    for _ in range(repeat):
-        split = Split()
-        started, started_cpu = time.perf_counter(), time.process_time()
-        summary = RUNS[kind](db, out, split)
-        timing.cpu.append(time.process_time() - started_cpu)
-        timing.wall.append(time.perf_counter() - started)
-        splits.append(split)
-    best = min(range(repeat), key=lambda i: timing.cpu[i])
-    load, checks = splits[best].load, splits[best].checks
-    write = timing.cpu[best] - load - checks
-    part = "figure" if kind == "province" else kind
-    print(f"{NAME} [{part}] CPU split: load {load:.2f} s, checks {checks:.2f} s, write {write:.2f} s")
-    result = report(NAME, part, timing, rows=summary.indicator_rows, projects=summary.projects,
-                    file_mb=round(out.stat().st_size / 1e6, 1), load_cpu=round(load, 3),
-                    checks_cpu=round(checks, 3), write_cpu=round(write, 3))  # fmt: skip
-    profile_to(profile, lambda: RUNS[kind](db, out))
-    return result
+        if figure:
+            summary = _export_once(kind, db, out, timing, splits)
+        if floor:
+            calls = _replay_once(path, out, floor_timing)
+    parts = []
+    name = "figure" if kind == "province" else kind
+    if figure:
+        writes = [cpu - split.load - split.checks for cpu, split in zip(timing.cpu, splits, strict=True)]
+        best = min(range(repeat), key=lambda i: writes[i])
+        load, checks = splits[best].load, splits[best].checks
+        print(
+            f"{NAME} [{name}] CPU split: load {load:.2f} s, checks {checks:.2f} s, write {writes[best]:.2f} s"
+        )
+        extra: dict[str, Any] = {}
+        if floor:
+            ratios = sorted(w / f for w, f in zip(writes, floor_timing.cpu, strict=True))
+            extra["pair_ratios"] = [round(r, 3) for r in ratios]
+            print(f"{NAME} [{name}] write/floor CPU of each pair: {', '.join(f'{r:.2f}×' for r in ratios)}")
+        parts.append(report(NAME, name, timing, rows=summary.indicator_rows, projects=summary.projects,
+                            file_mb=round(out.stat().st_size / 1e6, 1), load_cpu=round(load, 3),
+                            checks_cpu=round(checks, 3), write_cpu=round(writes[best], 3), **extra))  # fmt: skip
+        profile_to(profile, lambda: RUNS[kind](db, out))
+    if floor:
+        parts.append(
+            report(NAME, "floor" if kind == "province" else f"{kind}_floor", floor_timing, calls=calls)
+        )
+    return parts
 
 
 def main() -> None:
@@ -203,19 +230,18 @@ def main() -> None:
     db = dataset(args.n)
     facts = dataset_facts(args.n)
     parts = []
-    wanted = set(PARTS) if args.only is None else {args.only}
+    wanted = set(PARTS) if args.only is None else PAIRS.get(args.only, {args.only})
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "export.xlsx"
-        if "figure" in wanted:
-            parts.append(_figure("province", db, out, args.repeat, args.profile))
         if "record" in wanted:
             _record("province", db, args.n)
-        if "floor" in wanted:
-            parts.append(_floor("province", db, args.n, out, args.repeat))
-        if "departments" in wanted:
-            parts.append(_figure("departments", db, out, args.repeat, args.profile if args.only else None))
-        if "departments_floor" in wanted:
-            parts.append(_floor("departments", db, args.n, out, args.repeat))
+        for kind, figure, floor in (
+            ("province", "figure", "floor"),
+            ("departments", "departments", "departments_floor"),
+        ):
+            if figure in wanted or floor in wanted:
+                parts += _measure(kind, db, args.n, out, args.repeat, figure=figure in wanted, floor=floor in wanted,
+                                  profile=args.profile if args.only else None)  # fmt: skip
     by_part = {part["part"]: part for part in parts}
     for figure, floor in (("figure", "floor"), ("departments", "departments_floor")):
         if figure in by_part and floor in by_part and by_part[floor]["cpu_seconds"]:

@@ -33,13 +33,15 @@ TITLE_LINE_HEIGHT = 21.0
 BODY_TO_TITLE = 11 / 16
 
 
-@lru_cache(maxsize=65536)
+# The caches are small on purpose: most texts of a province are unique, and a large cache would keep
+# tens of MB of them alive; the repeats that matter (a project's name on each of its rows) are recent.
+@lru_cache(maxsize=4096)
 def display_width(text: str) -> int:
     """Columns ``text`` takes: CJK (wide, full-width and East-Asian-ambiguous) characters count 2."""
     return sum(2 if unicodedata.east_asian_width(char) in "WFA" else 1 for char in text)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def lines_needed(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` Excel units wide."""
     usable = max(width - CELL_PADDING, 1.0) / WIDTH_PER_DISPLAY_UNIT
@@ -65,7 +67,11 @@ def title_height(text: str, width: float) -> float:
 
 def row_height(cells: Iterable[tuple[str, float]]) -> float:
     """The height that shows every (text, available width) pair of a row without clipping."""
-    lines = max((lines_needed(text, width) for text, width in cells), default=1)
+    return row_height_for_lines(max((lines_needed(text, width) for text, width in cells), default=1))
+
+
+def row_height_for_lines(lines: int) -> float:
+    """The height of a row whose tallest cell wraps to ``lines`` lines."""
     return round(lines * LINE_HEIGHT + ROW_PADDING, 1)
 
 

@@ -33,6 +33,15 @@ class FlatWorksheet(Worksheet):
     def add_merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         self.merge.append([first_row, first_col, last_row, last_col])
 
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        # constant_memory mode calls this to flush the previous row; XlsxWriter keeps every row's height
+        # (row_info, row_sizes) until the end, which grows with a 150,000-row 汇总, though a flushed
+        # row's properties are never read again (row_sizes only places images, which we have none of).
+        flushed = self.previous_row
+        super()._write_single_row(current_row_num)
+        self.row_info.pop(flushed, None)
+        self.row_sizes.pop(flushed, None)
+
     def finish(self) -> None:
         """Close this sheet's row file until the workbook is assembled (keeps open files few)."""
         if self.constant_memory:
@@ -55,19 +64,28 @@ class SheetWriter:
             self.write(row)
 
     def write(self, row: Row) -> None:
-        if row.index <= self.last_row:
-            raise ValueError(f"rows must be written in order: {row.index} after {self.last_row}")
+        index = row.index
+        if index <= self.last_row:
+            raise ValueError(f"rows must be written in order: {index} after {self.last_row}")
+        sheet, styles = self.sheet, self._styles
         if row.height is not None:
-            self.sheet.set_row(row.index, row.height)
+            sheet.set_row(index, row.height)
         for cell in row.cells:
-            link = cell.link
+            value, link = cell.value, cell.link
+            if link is None and value.__class__ is str:
+                # Text, the common case, goes straight to its typed write.
+                if value:
+                    sheet.write_string(index, cell.col, value, styles[cell.style])
+                else:
+                    sheet.write_blank(index, cell.col, None, styles[cell.style])
+                continue
             if link is not None:
                 self.links += 1
                 if self.links > MAX_LINKS:
                     # Past Excel's limit of links per sheet the name is still written, as text.
                     link = None
-            _write(self.sheet, row.index, cell.col, cell.value, self._styles[cell.style], link)
-        self.last_row = row.index
+            _write(sheet, index, cell.col, value, styles[cell.style], link)
+        self.last_row = index
 
     def close(self) -> int:
         """Finish the sheet; returns the number of rows written."""

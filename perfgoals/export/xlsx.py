@@ -9,11 +9,13 @@ read an edited copy back.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from xlsxwriter.exceptions import XlsxWriterException
@@ -23,6 +25,8 @@ from perfgoals.checks.findings import Finding
 from perfgoals.errors import PerfgoalsError
 from perfgoals.export.files import default_mode
 from perfgoals.export.layout import (
+    CELL_PADDING,
+    WIDTH_PER_DISPLAY_UNIT,
     Cell,
     Link,
     ProjectSheetGeometry,
@@ -32,11 +36,13 @@ from perfgoals.export.layout import (
     TableColumn,
     TableItem,
     amount_in_wan,
+    lines_needed,
     project_sheet,
+    row_height_for_lines,
 )
-from perfgoals.export.records import INDICATOR_FIELDS, goal_fingerprint, indicator_records
-from perfgoals.export.render import FlatWorksheet, SheetWriter
-from perfgoals.export.sheetnames import SheetNamer
+from perfgoals.export.records import INDICATOR_FIELDS, goal_fingerprint, indicator_rows
+from perfgoals.export.render import MAX_LINKS, FlatWorksheet, SheetWriter
+from perfgoals.export.sheetnames import SheetNamer, quote_sheet_name
 from perfgoals.export.styles import StyleRegistry
 from perfgoals.models import Department, Project
 from perfgoals.money import rounding_tolerance
@@ -184,19 +190,99 @@ SUMMARY = Table(
 
 
 class _TableWriter:
-    """Appends records to a table sheet as they come."""
+    """Appends records to a table sheet as they come, straight to XlsxWriter's typed writes.
+
+    The tables are the bulk of a province's workbook (汇总 has a row per indicator), so a record goes to
+    the sheet without intermediate cell objects: each column's format and wrap width are looked up once,
+    and a row's height comes from the line count of its widest text.  The cells and formats are those
+    :meth:`Table.row` describes.
+    """
 
     def __init__(self, workbook: Workbook, styles: StyleRegistry, table: Table) -> None:
         self.table = table
         self.writer = SheetWriter(workbook, styles, table.layout())
         self.count = 0
+        self._first_row = table.header_row + 1
+        self._formats = [styles[column.style] for column in table.columns]
+        self._link_format = styles["link"]
+        self._widths = [column.width for column in table.columns]
+        self._wraps = [column.wrap for column in table.columns]
+        # A text of at most this many characters fits on one line of its column, whatever its script.
+        self._short = [
+            int(max(column.width - CELL_PADDING, 1.0) / WIDTH_PER_DISPLAY_UNIT) // 2
+            for column in table.columns
+        ]
+        sheet = self.writer.sheet
+        self._set_row = sheet.set_row
+        self._write_string = sheet.write_string
+        self._write_number = sheet.write_number
+        self._write_blank = sheet.write_blank
 
     def add(self, record: Sequence[TableItem]) -> None:
-        self.writer.write(self.table.row(self.count, record))
+        if len(record) != len(self._formats):
+            raise ValueError(f"a {self.table.name} record has {len(self._formats)} items, not {len(record)}")
+        row = self._first_row + self.count
+        lines = 1
+        for col, item in enumerate(record):
+            if isinstance(item, str):
+                if item.__class__ is not str:  # an enum's value, say: written as str() shows it
+                    lines = max(lines, self._other(row, col, item))
+                elif item:
+                    self._write_string(row, col, item, self._formats[col])
+                    # Short single-line texts (most cells) need no measuring.
+                    if self._wraps[col] and (len(item) > self._short[col] or _BREAKS.search(item)):
+                        lines = max(lines, lines_needed(item, self._widths[col]))
+                else:
+                    self._write_blank(row, col, None, self._formats[col])
+            elif item is None:
+                self._write_blank(row, col, None, self._formats[col])
+            elif isinstance(item, Link):
+                self._link(row, col, item)
+                lines = max(lines, lines_needed(item.text, self._widths[col]))
+            else:
+                lines = max(lines, self._other(row, col, item))
+        self._set_row(row, _height(lines))
         self.count += 1
 
+    def _link(self, row: int, col: int, link: Link) -> None:
+        writer = self.writer
+        writer.links += 1
+        if writer.links > MAX_LINKS:
+            # Past Excel's limit of links per sheet the name is still written, as text.
+            self._write_string(row, col, link.text, self._link_format)
+        else:
+            target = f"internal:{quote_sheet_name(link.sheet)}!{link.cell}"
+            writer.sheet.write_url(row, col, target, self._link_format, string=link.text)
+
+    def _other(self, row: int, col: int, item: object) -> int:
+        """Write a number, a flag or a str subclass (an enum's value); returns the lines it needs."""
+        cell_format = self._formats[col]
+        if isinstance(item, bool):
+            self._write_string(row, col, "是" if item else "否", cell_format)
+        elif isinstance(item, (Decimal, int, float)):
+            self._write_number(row, col, item, cell_format)
+        elif isinstance(item, str):
+            if not item:
+                self._write_blank(row, col, None, cell_format)
+                return 1
+            self._write_string(row, col, str(item), cell_format)
+            return lines_needed(item, self._widths[col]) if self._wraps[col] else 1
+        else:
+            self._write_string(row, col, str(item), cell_format)
+        return 1
+
     def close(self) -> None:
+        self.writer.last_row = max(self.writer.last_row, self._first_row + self.count - 1)
         self.writer.close()
+
+
+#: Characters that start a new line for :func:`str.splitlines` (and so in :func:`lines_needed`).
+_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+@lru_cache(maxsize=256)
+def _height(lines: int) -> float:
+    return row_height_for_lines(lines)
 
 
 def _reconciliation(department: Department) -> list[list[TableItem]]:
@@ -420,8 +506,8 @@ def _write(
             if progress is not None:
                 progress(done, total_projects)
         if summary_sheet is not None:
-            for record in indicator_records(department):
-                summary_sheet.add([record[item.key] for item in INDICATOR_FIELDS])
+            for record in indicator_rows(department):
+                summary_sheet.add(record)
         if recon is not None:
             for recon_record in _reconciliation(department):
                 recon.add(recon_record)
