@@ -44,8 +44,8 @@ from perfgoals.export.records import INDICATOR_FIELDS, goal_fingerprint, indicat
 from perfgoals.export.render import MAX_LINKS, FlatWorksheet, SheetWriter
 from perfgoals.export.sheetnames import SheetNamer, quote_sheet_name
 from perfgoals.export.styles import StyleRegistry
-from perfgoals.models import Department, Project
-from perfgoals.money import rounding_tolerance
+from perfgoals.models import Department, LinkStatus, Project
+from perfgoals.reconcile import project_wan, reconcile
 
 #: Called after each project with (projects done, projects in all or ``None`` when unknown).
 ProgressCallback = Callable[[int, int | None], None]
@@ -288,55 +288,55 @@ def _height(lines: int) -> float:
 def _reconciliation(department: Department) -> list[list[TableItem]]:
     """Each budget line's 项目支出 against the projects charged to it (or to lines under it)."""
     label = _department_label(department)
+    result = reconcile(department)
     records: list[list[TableItem]] = []
-    for line in department.budget_lines:
-        members = [
-            p for p in department.projects if p.budget_line_code and p.budget_line_code.startswith(line.code)
-        ]
-        line_amount = amount_in_wan(line.project, line.unit)
-        if line_amount is None and not members:
+    for entry in result.lines:
+        if entry.line_project_wan is None and not entry.projects:
             continue
-        amounts = [amount_in_wan(p.budget_amount, p.amount_unit) for p in members]
-        known = [amount for amount in amounts if amount is not None]
-        total = sum(known, Decimal(0))
         notes: list[str] = []
-        missing = len(amounts) - len(known)
-        if missing:
-            notes.append(f"{missing} 个项目没有预算金额")
-        suggested = sum(1 for p in members if p.line_link is not None and p.line_link.value == "suggested")
+        if entry.unpriced:
+            notes.append(f"{len(entry.unpriced)} 个项目没有预算金额")
+        suggested = sum(1 for p in entry.projects if p.line_link is LinkStatus.SUGGESTED)
         if suggested:
             notes.append(f"{suggested} 个项目的科目关联待确认")
-        if line_amount is None:
-            difference: Decimal | None = None
+        difference = entry.difference if entry.line_project_wan is not None else None
+        if difference is None:
             verdict = "无项目支出数"
+        elif difference == 0:
+            verdict = "一致"
+        elif abs(difference) <= entry.tolerance:
+            verdict = "舍入误差内"
         else:
-            difference = line_amount - total
-            if difference == 0:
-                verdict = "一致"
-            elif abs(difference) <= rounding_tolerance(len(members) + 1):
-                verdict = "舍入误差内"
-            else:
-                verdict = "不一致"
+            verdict = "不一致"
+        line = entry.line
         records.append(
             [
                 label,
                 line.code,
                 line.name,
-                line_amount,
-                total,
-                len(members),
+                entry.line_project_wan,
+                entry.projects_wan,
+                len(entry.projects),
                 difference,
                 verdict,
                 "；".join(notes),
             ]
         )
-    unlinked = [p for p in department.projects if not p.budget_line_code]
-    if unlinked:
-        amounts = [amount_in_wan(p.budget_amount, p.amount_unit) for p in unlinked]
-        total = sum((amount for amount in amounts if amount is not None), Decimal(0))
-        names = "、".join(p.name for p in unlinked[:5]) + ("等" if len(unlinked) > 5 else "")
+    if result.unlinked:
+        total = sum((amount for p in result.unlinked if (amount := project_wan(p)) is not None), Decimal(0))
+        names = "、".join(p.name for p in result.unlinked[:5]) + ("等" if len(result.unlinked) > 5 else "")
         records.append(
-            [label, "（未指定）", "未指定功能科目的项目", None, total, len(unlinked), None, "待指定", names]
+            [
+                label,
+                "（未指定）",
+                "未挂接到本部门科目的项目",
+                None,
+                total,
+                len(result.unlinked),
+                None,
+                "待指定",
+                names,
+            ]
         )
     return records
 
