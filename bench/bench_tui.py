@@ -7,6 +7,8 @@ open:     highlighting another project in the list until its goal table is on sc
           over several projects);
 recheck:  committing one edited cell (a satisfaction target changed to ≥70%) until the new finding is
           on screen (the check runs in a worker thread);
+CPU:      each figure also has the process's CPU time over the same span (all threads): on a shared,
+          loaded machine wall time includes waiting for a core, CPU time does not.
 check:    (the floor of recheck) ``check_project`` alone on the same edited project, no UI.
 Targets: first screen under 1.5 s, opening a project under 100 ms, re-check under 50 ms.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import time
 
 STARTED = time.perf_counter()
+STARTED_CPU = time.process_time()
 
 import asyncio  # noqa: E402
 import statistics  # noqa: E402
@@ -63,6 +66,7 @@ async def drive(db: str, opens: int) -> dict[str, Any]:
 
         shown = await _until(pilot, first_screen)
         result["startup"] = shown - STARTED
+        result["startup_cpu"] = time.process_time() - STARTED_CPU
         department = screen.department
         assert department is not None
         result["projects"] = len(department.projects)
@@ -72,15 +76,18 @@ async def drive(db: str, opens: int) -> dict[str, Any]:
         projects.focus()
         options = [i for i, option in enumerate(projects.options) if not option.disabled]
         opened: list[float] = []
+        opened_cpu: list[float] = []
         for index in options[1 : opens + 1]:
             wanted = int(str(projects.options[index].id).split("-")[-1])
             rows = len(next(p for p in department.projects if p.id == wanted).goal.indicators)
-            before = time.perf_counter()
+            before, before_cpu = time.perf_counter(), time.process_time()
             projects.highlighted = index
             done = await _until(pilot, lambda w=wanted, r=rows: screen.current_id == w and screen.grid.row_count == r)
             await pilot.pause()  # the refresh that puts it on screen
             opened.append(max(done, time.perf_counter()) - before)
+            opened_cpu.append(time.process_time() - before_cpu)
         result["open"] = opened
+        result["open_cpu"] = opened_cpu
 
         # Re-check after one edit: the satisfaction target of the current project → ≥70%.
         project_id = screen.current_id
@@ -94,14 +101,18 @@ async def drive(db: str, opens: int) -> dict[str, Any]:
         await pilot.pause()
         editor = screen.query_one("#cell-editor", CellEditor)
         editor.query_one(Input).value = "≥70%"
+        # A user types before pressing Enter: let the editor's own redraws (its hint, the footer's
+        # keys for the editor) finish first, so that the clock covers Enter → findings on screen.
+        await pilot.pause(0.2)
         before_findings = screen.findings.get(project_id)
-        before = time.perf_counter()
+        before, before_cpu = time.perf_counter(), time.process_time()
         await pilot.press("enter")
         done = await _until(pilot, lambda: screen.findings.get(project_id) is not before_findings and any(
             f.location.row == row + 1 and f.location.field in ("value", None) for f in screen.findings[project_id]
         ))
         await pilot.pause()
         result["recheck"] = max(done, time.perf_counter()) - before
+        result["recheck_cpu"] = time.process_time() - before_cpu
         result["findings_after_edit"] = len(screen.findings[project_id])
 
         # The floor of the re-check: the engine alone on the edited project.
@@ -125,15 +136,16 @@ def main() -> None:
     db = str(dataset(args.n, quiet=True))
     facts = dataset_facts(args.n)
     # The dataset is ready before the clock that matters starts: restart it here.
-    global STARTED
-    STARTED = time.perf_counter()
+    global STARTED, STARTED_CPU
+    STARTED, STARTED_CPU = time.perf_counter(), time.process_time()
     measured = asyncio.run(drive(db, opens=10))
     print(f"department opened: {measured['projects']} projects")
     parts = [
-        report(NAME, "startup", Timing([measured["startup"]])),
-        report(NAME, "open", Timing([statistics.median(measured["open"])]),
-               best=min(measured["open"]), worst=max(measured["open"]), runs_all=measured["open"]),
-        report(NAME, "recheck", Timing([measured["recheck"]]),
+        report(NAME, "startup", Timing([measured["startup"]], [measured["startup_cpu"]])),
+        report(NAME, "open", Timing([statistics.median(measured["open"])], [statistics.median(measured["open_cpu"])]),
+               best=min(measured["open"]), worst=max(measured["open"]), runs_all=measured["open"],
+               cpu_runs_all=measured["open_cpu"]),
+        report(NAME, "recheck", Timing([measured["recheck"]], [measured["recheck_cpu"]]),
                findings=measured["findings_after_edit"]),
         report(NAME, "check", Timing([min(measured["check"])]), runs_all=measured["check"]),
     ]

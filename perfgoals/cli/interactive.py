@@ -5,8 +5,6 @@ from __future__ import annotations
 import click
 
 from perfgoals.cli import AppState, department_options, handled, main, pass_state
-from perfgoals.storage import repository as repo
-from perfgoals.storage.db import read_session
 
 
 @main.command()
@@ -21,6 +19,10 @@ def tui(state: AppState, department: str | None = None, year: int | None = None)
         engine = state.engine()
         department_id: int | None = None
         if department is not None or year is not None:
+            # Only then: the repository imports the SQLModel tables, which the first screen need not wait for.
+            from perfgoals.storage import repository as repo
+            from perfgoals.storage.db import read_session
+
             with read_session(engine) as session:
                 department_id = repo.find_department(session, code=department, year=year).id
     PerfgoalsApp(TuiContext(engine=engine, user=state.user, department_id=department_id)).run()

@@ -8,10 +8,13 @@ waits on either.
 from __future__ import annotations
 
 import importlib
+import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -21,27 +24,24 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, OptionList
 
-from perfgoals.checks.findings import Finding, Severity
 from perfgoals.errors import PerfgoalsError
 from perfgoals.framework import Framework, get_framework
-from perfgoals.models import Department, Project
-from perfgoals.storage import repository as repo
-from perfgoals.storage.db import read_session, write_session
 from perfgoals.tui.context import JumpTarget, TuiContext
 from perfgoals.tui.editing import GRID_FIELDS, GRID_LABELS, CellRange, ProjectDraft
-from perfgoals.tui.screens.dialogs import (
-    ConfirmDialog,
-    ConflictDialog,
-    NameDialog,
-    ProjectFieldsDialog,
-    TextDialog,
-    UnsavedDialog,
-)
-from perfgoals.tui.widgets.cell_editor import CellEditor, Choice
-from perfgoals.tui.widgets.findings_panel import FindingsPanel
+from perfgoals.tui.widgets.findings_panel import GLYPHS, FindingsPanel
 from perfgoals.tui.widgets.goal_grid import GoalGrid
 from perfgoals.tui.widgets.project_list import FindingCounts, ProjectList, project_id_of
 from perfgoals.tui.widgets.project_summary import ProjectSummary
+
+# Imported when first used, not before the first screen: the checks engine, the storage layer's
+# SQLModel tables, the dialogs and the cell editor together cost as much as Textual itself.
+if TYPE_CHECKING:
+    from perfgoals.checks.findings import Finding
+    from perfgoals.models import Department, Project
+    from perfgoals.tui.widgets.cell_editor import CellEditor, Choice
+
+#: A project check slower than this (a huge goal table, a slow machine) moves rechecks to workers.
+INLINE_CHECK_LIMIT = 0.015
 
 #: Other screens, pushed lazily: binding action → (module, class, what to do with the result).
 OTHER_SCREENS: dict[str, tuple[str, str]] = {
@@ -80,9 +80,39 @@ def findings_by_project(department: Department, findings: list[Finding]) -> dict
 def counts_of(findings: list[Finding]) -> FindingCounts:
     open_ = [f for f in findings if not f.accepted]
     return FindingCounts(
-        errors=sum(1 for f in open_ if f.severity == Severity.ERROR),
-        warnings=sum(1 for f in open_ if f.severity == Severity.WARNING),
+        errors=sum(1 for f in open_ if f.severity == "error"),
+        warnings=sum(1 for f in open_ if f.severity == "warning"),
     )
+
+
+def finding_marks(findings: list[Finding] | None) -> dict[tuple[int, str], str]:
+    """(0-based row, grid field) → the glyph of the worst open finding there."""
+    marks: dict[tuple[int, str], str] = {}
+    for finding in findings or []:
+        location = finding.location
+        if finding.accepted or location.row is None:
+            continue
+        field = location.field if location.field in GRID_FIELDS else "level3"
+        key = (location.row - 1, field)
+        if marks.get(key) != "✗":
+            marks[key] = GLYPHS[str(finding.severity)]
+    return marks
+
+
+def _dialogs() -> Any:
+    return importlib.import_module("perfgoals.tui.screens.dialogs")
+
+
+def _repo() -> Any:
+    return importlib.import_module("perfgoals.storage.repository")
+
+
+def _models() -> Any:
+    return importlib.import_module("perfgoals.models")
+
+
+def _sessions() -> Any:
+    return importlib.import_module("perfgoals.storage.db")
 
 
 # --- messages from the workers --------------------------------------------------------------------
@@ -91,8 +121,16 @@ def counts_of(findings: list[Finding]) -> FindingCounts:
 @dataclass
 class Loaded(Message):
     department: Department
-    findings: dict[int, list[Finding]]
     keep_drafts: bool
+
+
+@dataclass
+class DepartmentChecked(Message):
+    """The whole-department check, run after the department is on screen."""
+
+    department_id: int | None
+    load: int
+    findings: dict[int, list[Finding]]
 
 
 @dataclass
@@ -151,6 +189,36 @@ class DepartmentHeader(Header):
         await self.screen.run_action("other('departments')")
 
 
+class QuietFooter(Footer):
+    """A footer that rebuilds its keys only when the keys it shows change.
+
+    Every focus change (opening and closing the cell editor, moving between panes) signals that
+    bindings changed; Textual's footer then recomposes all its keys, which costs more than the
+    edit itself.
+    """
+
+    _shown_keys: tuple[object, ...] | None = None
+    #: Set while the cell editor is open: the editor shows its own keys (Enter, Esc) in its hint
+    #: line, and rebuilding the footer's keys on opening and again on closing it cost more than
+    #: the edit and its re-check together.
+    frozen = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self.frozen and self._bindings_ready:
+            return
+        if self.is_attached and screen is self.screen:
+            keys = tuple(
+                (binding.key, binding.action, binding.description, enabled, tooltip)
+                for (_, binding, enabled, tooltip) in screen.active_bindings.values()
+                if binding.show
+            )
+            if keys == self._shown_keys and self._bindings_ready:
+                return
+            # Textual skips the rebuild while the terminal is unfocused: remember only what is shown.
+            self._shown_keys = keys if screen.app.app_focus else None
+        super().bindings_changed(screen)
+
+
 class MainScreen(Screen[None]):
     """Where project owners fill in their goal tables."""
 
@@ -197,6 +265,13 @@ class MainScreen(Screen[None]):
         self._pending_jump: JumpTarget | None = None
         self._editor: CellEditor | None = None
         self._saving = 0
+        self._loading = False
+        self._loads = 0
+        self._painted = threading.Event()
+        self._summary_shown: tuple[object, ...] | None = None
+        self._checked_generation: dict[int, int] = {}
+        self._inline_checks = True
+        self._grid_project: int | None = None
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -210,7 +285,7 @@ class MainScreen(Screen[None]):
                 yield ProjectSummary(id="summary")
                 yield GoalGrid(id="grid")
                 yield FindingsPanel(id="findings")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.app.title = "perfgoals 绩效目标"
@@ -295,26 +370,35 @@ class MainScreen(Screen[None]):
         self.query_one("#projects", ProjectList).update_project(draft.project, counts, dirty)
 
     def _refresh_project(self) -> None:
-        """Show the current draft: fields, grid (with finding marks) and findings."""
+        """Show the current draft: fields, grid (with finding marks) and findings.
+
+        Each part is redrawn only when what it shows changed: the summary's height is automatic,
+        so updating it re-lays out the whole screen.
+        """
         draft = self.draft
-        summary = self.query_one("#summary", ProjectSummary)
-        summary.show(self.department, draft.project if draft else None, bool(draft and draft.dirty))
+        project = draft.project if draft else None
+        dirty = bool(draft and draft.dirty)
+        shown = (id(self.department), project.model_dump() if project else None, dirty)
+        if shown != self._summary_shown:
+            self._summary_shown = shown
+            summary = self.query_one("#summary", ProjectSummary)
+            summary.show(self.department, project, dirty)
         findings = self.findings.get(self.current_id) if self.current_id is not None else []
-        marks: dict[tuple[int, str], str] = {}
-        for finding in findings or []:
-            location = finding.location
-            if finding.accepted or location.row is None:
-                continue
-            field = location.field if location.field in GRID_FIELDS else "level3"
-            key = (location.row - 1, field)
-            glyph = Severity(finding.severity).glyph
-            if marks.get(key) != "✗":
-                marks[key] = glyph
         rows = draft.indicators if draft else []
-        self.grid.show_rows(rows, marks)
+        other = self.current_id != self._grid_project
+        self._grid_project = self.current_id
+        self.grid.show_rows(rows, finding_marks(findings), top=other)
         self.grid.border_title = f"绩效指标（{len(rows)} 行）" if draft else "绩效指标"
         self.query_one("#findings", FindingsPanel).show(findings if draft else [])
         self._refresh_title()
+
+    def _refresh_findings(self) -> None:
+        """After a check of the current project: only the marks and the findings panel change."""
+        findings = self.findings.get(self.current_id) if self.current_id is not None else []
+        if self.draft is None:
+            return
+        self.grid.set_marks(finding_marks(findings))
+        self.query_one("#findings", FindingsPanel).show(findings)
 
     def _changed(self, place: tuple[int | None, str | None] | None = None, *, regroup: bool = False) -> None:
         """After any edit: redraw, recheck the project, update markers.
@@ -322,6 +406,8 @@ class MainScreen(Screen[None]):
         ``regroup`` rebuilds the whole list (a name or budget line may have changed); otherwise
         only the edited project's entry is redrawn.
         """
+        if self.current_id is not None:
+            self._check(self.current_id, inline=True)
         self._refresh_project()
         if regroup:
             self._refresh_list()
@@ -329,28 +415,35 @@ class MainScreen(Screen[None]):
             self._refresh_item(self.current_id)
         if place is not None and place[0] is not None:
             self.grid.go_to(place[0], place[1])
-        if self.current_id is not None:
-            self._check(self.current_id)
 
     # -- loading --------------------------------------------------------------------------------
 
     def _load(self, department_id: int | None, *, keep_drafts: bool = False) -> None:
-        self._load_worker(department_id, keep_drafts)
+        self._loading = True
+        self._loads += 1
+        self._painted.clear()
+        self._load_worker(department_id, keep_drafts, self._loads, self._painted)
 
     @work(thread=True, exclusive=True, group="load")
-    def _load_worker(self, department_id: int | None, keep_drafts: bool) -> None:
+    def _load_worker(
+        self, department_id: int | None, keep_drafts: bool, load: int, painted: threading.Event
+    ) -> None:
         try:
-            with read_session(self.context.engine) as session:
+            with _sessions().read_session(self.context.engine) as session:
                 if department_id is None:
-                    keys = repo.list_departments(session)
+                    keys = _repo().list_departments(session)
                     if not keys:
                         self.post_message(DatabaseEmpty())
                         return
                     department_id = keys[0].id
-                department = repo.load_department(session, department_id=department_id)
+                department = _repo().load_department(session, department_id=department_id)
         except PerfgoalsError as exc:
             self.post_message(Failed("打开部门", str(exc)))
             return
+        self.post_message(Loaded(department, keep_drafts))
+        # The department is shown before it is checked: wait (briefly) for that first paint, so
+        # that importing the checks and running them does not compete with it for the GIL.
+        painted.wait(timeout=2.0)
         from perfgoals.checks import check_department
 
         # One pass over the department is far cheaper than one check per project; the shown
@@ -360,7 +453,7 @@ class MainScreen(Screen[None]):
         except Exception as exc:  # a failing rule must not keep the department from opening
             self.post_message(Failed("检查", f"检查出错：{exc}"))
             findings = {}
-        self.post_message(Loaded(department, findings, keep_drafts))
+        self.post_message(DepartmentChecked(department.id, load, findings))
 
     @on(DatabaseEmpty)
     def _offer_sample(self) -> None:
@@ -373,7 +466,7 @@ class MainScreen(Screen[None]):
                 self.notify("可按 F6 新建部门，或在命令行运行 perfgoals import 导入预算公开文件。", timeout=8)
 
         self.app.push_screen(
-            ConfirmDialog(
+            _dialogs().ConfirmDialog(
                 "数据库中还没有部门数据。\n要装入示例部门（张家口市科学技术协会 2022 年部门预算）吗？",
                 yes="装入示例",
                 no="暂不",
@@ -387,8 +480,8 @@ class MainScreen(Screen[None]):
             from perfgoals.importers import demo_department
 
             department = demo_department()
-            with write_session(self.context.engine) as session:
-                department_id = repo.save_department(
+            with _sessions().write_session(self.context.engine) as session:
+                department_id = _repo().save_department(
                     session, department=department, user=self.context.user, replace=False, action="demo"
                 )
         except PerfgoalsError as exc:
@@ -412,7 +505,10 @@ class MainScreen(Screen[None]):
             if project.id is None:
                 continue
             self.drafts[project.id] = kept.get(project.id) or ProjectDraft(project)
-        self.findings = dict(message.findings)
+        # Findings come with DepartmentChecked; until then the list shows … for each project.
+        self.findings = {}
+        self._loading = False
+        self.call_after_refresh(self._painted.set)
         for pid in kept:
             if pid in self.drafts:
                 self._check(pid)
@@ -431,16 +527,51 @@ class MainScreen(Screen[None]):
         elif not same:
             projects.focus()
 
+    @on(DepartmentChecked)
+    def _department_checked(self, message: DepartmentChecked) -> None:
+        if self.department is None or message.load != self._loads or message.department_id != self.department.id:
+            return  # a check of a department no longer shown
+        changed = False
+        for pid, found in message.findings.items():
+            # A project already rechecked on its own (shown or edited since) keeps that newer result.
+            if pid in self.drafts and pid not in self.findings and not self.drafts[pid].dirty:
+                self.findings[pid] = found
+                changed = True
+        if changed:
+            self._refresh_list()
+            if self.current_id is not None and self.current_id in message.findings:
+                self._refresh_findings()
+
     # -- checking -------------------------------------------------------------------------------
 
-    def _check(self, project_id: int) -> None:
+    def _check(self, project_id: int, *, inline: bool = False) -> None:
+        """Recheck one project: in a worker, or (``inline``, after an edit) at once when the checks
+        have proved fast here, so that the edit and its findings reach the screen in one redraw.
+
+        An inline check only updates ``self.findings``; the caller redraws.
+        """
         if self.department is None or project_id not in self.drafts:
             return
         self._generation[project_id] += 1
+        if inline and self._inline_checks and "perfgoals.checks" in sys.modules:
+            # No copies needed: nothing else touches the drafts while this runs on the UI thread.
+            live = self.department.model_copy(update={"projects": self._projects()})
+            started = time.perf_counter()
+            try:
+                findings = check_project(live, self.drafts[project_id].project)
+            except Exception as exc:  # a failing rule must not take the editor down
+                self.notify(f"检查出错：{exc}", title="检查失败", severity="error", timeout=10)
+                findings = []
+            if time.perf_counter() - started > INLINE_CHECK_LIMIT:
+                self._inline_checks = False  # too slow to run between keystrokes: use workers
+            self._checked_generation[project_id] = self._generation[project_id]
+            self.findings[project_id] = findings
+            return
         department = self._department_with_drafts()
         project = self.drafts[project_id].project.model_copy(deep=True)
-        self.query_one("#findings", FindingsPanel).show(None)
         generation = self._generation[project_id]
+        # Say "checking" only if the check is slow to come back: a flicker on every edit costs a redraw.
+        self.set_timer(0.3, lambda: self._still_checking(project_id, generation))
 
         def run() -> None:
             try:
@@ -454,14 +585,23 @@ class MainScreen(Screen[None]):
         # worker's description on every edit.
         self.run_worker(run, thread=True, group="check", description="检查项目")
 
+    def _still_checking(self, project_id: int, generation: int) -> None:
+        if project_id == self.current_id and self._generation[project_id] == generation and (
+            self._checked_generation.get(project_id) != generation
+        ):
+            self.query_one("#findings", FindingsPanel).show(None)
+
     @on(Checked)
     def _checked(self, message: Checked) -> None:
         if message.generation != self._generation[message.project_id]:
             return  # an older check, overtaken by a later edit
+        self._checked_generation[message.project_id] = message.generation
+        before = self.findings.get(message.project_id)
         self.findings[message.project_id] = message.findings
         if message.project_id == self.current_id:
-            self._refresh_project()
-        self._refresh_item(message.project_id)
+            self._refresh_findings()
+        if before is None or counts_of(before) != counts_of(message.findings):
+            self._refresh_item(message.project_id)
 
     # -- choosing a project ---------------------------------------------------------------------
 
@@ -547,6 +687,8 @@ class MainScreen(Screen[None]):
         return [name for name, _ in used.most_common()]
 
     def _choices(self, row: int, field: str) -> list[Choice] | None:
+        from perfgoals.tui.widgets.cell_editor import Choice
+
         framework = self.framework
         draft = self.draft
         if framework is None or draft is None or field not in ("level1", "level2"):
@@ -570,6 +712,8 @@ class MainScreen(Screen[None]):
         grid = self.grid
         row, field = grid.current_row, grid.current_field
         self.grid.clear_selection()
+        from perfgoals.tui.widgets.cell_editor import CellEditor
+
         editor = CellEditor(
             row=row,
             field=field,
@@ -589,10 +733,12 @@ class MainScreen(Screen[None]):
         editor.styles.width = width
         editor.styles.offset = (x, max(0, y))
         self._editor = editor
+        self.query_one(QuietFooter).frozen = True
         self.mount(editor)
 
     async def _close_editor(self) -> None:
         editor, self._editor = self._editor, None
+        self._thaw_footer()
         focused = self.focused
         # Back to the grid, unless the user left the editor by clicking elsewhere.
         back_to_grid = focused is None or editor is None or editor in focused.ancestors_with_self
@@ -600,6 +746,11 @@ class MainScreen(Screen[None]):
             await editor.remove()
         if back_to_grid:
             self.grid.focus()
+
+    def _thaw_footer(self) -> None:
+        self.query_one(QuietFooter).frozen = False
+        # Usually the keys are those from before the editor opened, and nothing is rebuilt.
+        self.bindings_updated_signal.publish(self)
 
     def _commit_open_editor(self) -> None:
         """Saving with a cell editor open keeps what was typed in it, as leaving the cell would."""
@@ -609,17 +760,17 @@ class MainScreen(Screen[None]):
         typed = editor.typed_text()
         editor.mark_finished()
         self._editor = None
+        self._thaw_footer()
         editor.remove()
         self.grid.focus()
         if typed is not None and draft.set_cells(editor.row, {editor.field: typed}):
             self._changed((editor.row, editor.field))
 
-    @on(CellEditor.Cancelled)
-    async def _editor_cancelled(self) -> None:
+    # Handlers by name rather than @on(CellEditor.…): the editor module is imported on first edit.
+    async def on_cell_editor_cancelled(self) -> None:
         await self._close_editor()
 
-    @on(CellEditor.Committed)
-    async def _editor_committed(self, message: CellEditor.Committed) -> None:
+    async def on_cell_editor_committed(self, message: CellEditor.Committed) -> None:
         draft = self.draft
         field = self._editor.field if self._editor is not None else next(iter(message.changes))
         await self._close_editor()
@@ -783,7 +934,7 @@ class MainScreen(Screen[None]):
             if changes and draft.set_fields(changes):
                 self._changed(None, regroup=True)
 
-        self.app.push_screen(ProjectFieldsDialog(department, draft.project), done)
+        self.app.push_screen(_dialogs().ProjectFieldsDialog(department, draft.project), done)
 
     def action_edit_goal(self) -> None:
         draft = self.draft
@@ -795,7 +946,7 @@ class MainScreen(Screen[None]):
                 self._changed(None)
 
         self.app.push_screen(
-            TextDialog(f"绩效目标：{draft.project.name}", draft.project.goal.goal_text), done
+            _dialogs().TextDialog(f"绩效目标：{draft.project.name}", draft.project.goal.goal_text), done
         )
 
     # -- adding and deleting projects -----------------------------------------------------------
@@ -809,14 +960,14 @@ class MainScreen(Screen[None]):
             if name and self.department is not None and self.department.id is not None:
                 self._add_project_worker(self.department.id, name)
 
-        self.app.push_screen(NameDialog("新建项目", taken), named)
+        self.app.push_screen(_dialogs().NameDialog("新建项目", taken), named)
 
     @work(thread=True, group="write")
     def _add_project_worker(self, department_id: int, name: str) -> None:
         try:
-            with write_session(self.context.engine) as session:
-                project = repo.add_project(
-                    session, department_id=department_id, project=Project(name=name), user=self.context.user
+            with _sessions().write_session(self.context.engine) as session:
+                project = _repo().add_project(
+                    session, department_id=department_id, project=_models().Project(name=name), user=self.context.user
                 )
         except PerfgoalsError as exc:
             self.post_message(Failed("新建项目", str(exc)))
@@ -847,7 +998,7 @@ class MainScreen(Screen[None]):
                 self._delete_project_worker(project_id, name)
 
         self.app.push_screen(
-            ConfirmDialog(
+            _dialogs().ConfirmDialog(
                 f"删除项目“{name}”及其 {rows} 行绩效指标？\n删除后不能撤销（修改历史中保留记录）。",
                 yes="删除",
                 danger=True,
@@ -858,8 +1009,8 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="write")
     def _delete_project_worker(self, project_id: int, name: str) -> None:
         try:
-            with write_session(self.context.engine) as session:
-                repo.delete_project(session, project_id=project_id, user=self.context.user)
+            with _sessions().write_session(self.context.engine) as session:
+                _repo().delete_project(session, project_id=project_id, user=self.context.user)
         except PerfgoalsError as exc:
             self.post_message(Failed("删除项目", str(exc)))
             return
@@ -900,11 +1051,11 @@ class MainScreen(Screen[None]):
         saved = failed = 0
         for project_id, project, expected in items:
             try:
-                with write_session(self.context.engine) as session:
-                    result = repo.save_project(
+                with _sessions().write_session(self.context.engine) as session:
+                    result = _repo().save_project(
                         session, project=project, expected_revision=expected, user=self.context.user
                     )
-            except repo.RevisionConflict as exc:
+            except _repo().RevisionConflict as exc:
                 failed += 1
                 self.post_message(SaveConflict(project_id, exc.current, str(exc)))
                 continue
@@ -978,7 +1129,7 @@ class MainScreen(Screen[None]):
                 self.notify("修改未保存；再按 ctrl+s 时会再次提示冲突", severity="warning", timeout=5)
             self._next_conflict()
 
-        self.app.push_screen(ConflictDialog(draft.project, conflict.current, conflict.message), decided)
+        self.app.push_screen(_dialogs().ConflictDialog(draft.project, conflict.current, conflict.message), decided)
 
     # -- leaving --------------------------------------------------------------------------------
 
@@ -997,7 +1148,7 @@ class MainScreen(Screen[None]):
                     draft.replace(draft.saved)
                 proceed()
 
-        self.app.push_screen(UnsavedDialog([d.project.name for d in dirty], leaving), answered)
+        self.app.push_screen(_dialogs().UnsavedDialog([d.project.name for d in dirty], leaving), answered)
 
     # -- other screens ----------------------------------------------------------------------------
 

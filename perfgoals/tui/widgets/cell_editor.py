@@ -97,6 +97,8 @@ class CellEditor(Vertical):
         if self.field == "value":
             reading = Text("读作：", style="dim")
             reading.append(parse_value(text).describe(), style="bold")
+            # The footer keeps the grid's keys while editing: say here how to leave.
+            reading.append("  Esc 取消", style="dim")
             return reading
         if self.field == "level3" and self._suggestions:
             return Text("→ 采用提示  Enter 确定  Esc 取消", style="dim")

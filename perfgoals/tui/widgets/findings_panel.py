@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from perfgoals.checks.findings import Finding, Severity
 from perfgoals.tui.editing import GRID_LABELS, PROJECT_FIELD_LABELS
 
-_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+if TYPE_CHECKING:
+    from perfgoals.checks.findings import Finding
+
+# Keyed by Severity's values: importing perfgoals.checks here would load the whole checks engine
+# before the first screen is drawn.
+_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+GLYPHS = {"error": "✗", "warning": "⚠", "info": "ℹ"}
+RANKS = {"error": 0, "warning": 1, "info": 2}
 
 
 def where(finding: Finding) -> str:
@@ -24,9 +33,9 @@ def where(finding: Finding) -> str:
 
 
 def finding_text(finding: Finding) -> Text:
-    severity = Severity(finding.severity)
+    severity = str(finding.severity)
     text = Text()
-    text.append(f"{severity.glyph} {severity.label}", style=_STYLES[severity])
+    text.append(f"{GLYPHS[severity]} {_LABELS[severity]}", style=_STYLES[severity])
     text.append(f" {finding.code}", style="dim")
     place = where(finding)
     if place:
@@ -48,6 +57,7 @@ class FindingsPanel(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._findings: list[Finding] = []
+        self._shown: tuple[object, ...] | None = None
         self.border_title = "问题"
 
     @property
@@ -61,16 +71,21 @@ class FindingsPanel(OptionList):
             return
         open_ = sorted(
             (f for f in findings if not f.accepted),
-            key=lambda f: (Severity(f.severity).rank, f.location.row or 0),
+            key=lambda f: (RANKS[str(f.severity)], f.location.row or 0),
         )
         accepted = len(findings) - len(open_)
         self._findings = open_
-        errors = sum(1 for f in open_ if f.severity == Severity.ERROR)
-        warnings = sum(1 for f in open_ if f.severity == Severity.WARNING)
+        errors = sum(1 for f in open_ if f.severity == "error")
+        warnings = sum(1 for f in open_ if f.severity == "warning")
         title = f"问题：✗ {errors} 个错误  ⚠ {warnings} 个警告"
         if accepted:
             title += f"  （已接受 {accepted} 个）"
         self.border_title = title
+        # A recheck usually finds what was there before: then the options need not be rebuilt.
+        shown = tuple((f.code, str(f.severity), f.message, f.hint, f.location) for f in open_)
+        if shown == self._shown and self.option_count:
+            return
+        self._shown = shown
         highlighted = self.highlighted
         self.set_options(
             [Option(finding_text(f), id=f"finding-{i}") for i, f in enumerate(open_)]

@@ -11,7 +11,7 @@ from textual.events import Resize
 from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import CursorType
+from textual.widgets.data_table import ColumnKey, CursorType, RowKey
 
 from perfgoals.models import Indicator
 from perfgoals.tui.editing import GRID_FIELDS, GRID_LABELS, CellRange
@@ -21,6 +21,8 @@ from perfgoals.values import parse_value
 _WEIGHTS = {"level1": 10, "level2": 12, "level3": 14, "description": 18, "value": 12, "basis": 10}
 _MINIMUM = {"level1": 4, "level2": 4, "level3": 6, "description": 6, "value": 6, "basis": 4}
 _MAXIMUM = {"level1": 10, "level2": 18, "value": 18, "basis": 12}
+# Up to this many changed rows are replaced in place; more (another project shown) re-render all.
+_IN_PLACE_ROWS = 3
 # Columns that hold Chinese labels only: an even width wraps them between characters, not half-way.
 _CJK_COLUMNS = ("level1", "level2", "basis")
 
@@ -53,14 +55,105 @@ class GoalGrid(DataTable[Text]):
         self._anchor: tuple[int, int] | None = None
         self._laid_out_width = 0
         self._extending = False
+        # What each shown cell was built from, per row: lets show_rows touch only the cells that changed.
+        self._shown: list[tuple[tuple[str, str, str, str], ...]] = []
+        self._widths: dict[str, int] = {}
 
     # -- content --------------------------------------------------------------------------------
 
-    def show_rows(self, indicators: list[Indicator], marks: dict[tuple[int, str], str] | None = None) -> None:
-        """Show ``indicators``; ``marks`` maps (row, field) to a glyph for cells with findings."""
+    def show_rows(
+        self,
+        indicators: list[Indicator],
+        marks: dict[tuple[int, str], str] | None = None,
+        *,
+        top: bool = False,
+    ) -> None:
+        """Show ``indicators``; ``marks`` maps (row, field) to a glyph for cells with findings;
+        ``top`` (another project) puts the view and the cursor back on the first cell.
+
+        Only the cells whose text or mark changed are replaced, and only their rows are measured
+        again: re-laying out the whole table is what makes switching projects and editing slow.
+        """
         self._indicators = indicators
         self._findings = marks or {}
-        self._rebuild()
+        widths = self._column_widths()
+        if widths != self._widths or not self.columns:
+            self._rebuild()
+        else:
+            self._update_rows()
+        if top:
+            self._anchor = None
+            self.move_cursor(row=0, column=0, animate=False, scroll=False)
+            self.scroll_to(0, 0, animate=False, immediate=True)
+
+    def set_marks(self, marks: dict[tuple[int, str], str]) -> None:
+        """Change only the finding marks (after a check), keeping the rows as they are."""
+        self.show_rows(self._indicators, marks)
+
+    def _signature(self, row: int, field: str, indicator: Indicator) -> tuple[str, str, str, str]:
+        extra = (indicator.unit or "") + "\0" + (indicator.reference_value or "") if field == "value" else ""
+        return (str(getattr(indicator, field) or ""), self._findings.get((row, field), ""), extra, "")
+
+    def _row_signature(self, row: int, indicator: Indicator) -> tuple[tuple[str, str, str, str], ...]:
+        return tuple(self._signature(row, field, indicator) for field in GRID_FIELDS)
+
+    def _update_rows(self) -> None:
+        shown = self._shown
+        wanted = [self._row_signature(index, indicator) for index, indicator in enumerate(self._indicators)]
+        changed = [i for i in range(min(len(shown), len(wanted))) if shown[i] != wanted[i]]
+        # An edit touches a row or two: replacing those cells in place keeps every other row's
+        # rendering cached.  DataTable.update_cell would invalidate the whole table's caches.
+        in_place = len(changed) <= _IN_PLACE_ROWS
+        remeasure: list[RowKey] = []
+        for index in changed:
+            old, new = shown[index], wanted[index]
+            indicator = self._indicators[index]
+            row_key = RowKey(str(index))
+            for column, field in enumerate(GRID_FIELDS):
+                if old[column] != new[column]:
+                    cell = self._cell(index, field, indicator)
+                    if in_place:
+                        self._data[row_key][ColumnKey(field)] = cell
+                    else:
+                        self.update_cell(row_key, field, cell)
+            remeasure.append(row_key)
+        if in_place and changed:
+            self._forget_rows(set(changed), set(remeasure))
+        for index in range(len(shown) - 1, len(wanted) - 1, -1):
+            self.remove_row(str(index))
+        for index in range(len(shown), len(wanted)):
+            indicator = self._indicators[index]
+            cells = [self._cell(index, field, indicator) for field in GRID_FIELDS]
+            self.add_row(*cells, height=None, key=str(index), label=str(index + 1))
+        self._shown = wanted
+        if remeasure:
+            # DataTable measures auto-height rows only when they are added (and only while their
+            # height is 0); ask it to measure the rows whose cells changed too, on its next idle.
+            for row_key in remeasure:
+                self.rows[row_key].height = 0
+            self._offset_cache.clear()
+            self._new_rows.update(remeasure)
+            self._require_update_dimensions = True
+            self.check_idle()
+        if self._indicators and self.cursor_coordinate.row >= len(self._indicators):
+            self.move_cursor(row=len(self._indicators) - 1, animate=False, scroll=False)
+        if self._anchor is not None and self._anchor[0] >= len(self._indicators):
+            self._anchor = None
+
+    def _forget_rows(self, indexes: set[int], keys: set[RowKey]) -> None:
+        """Drop the cached renderings of these rows only (their cells were replaced in place)."""
+        for cache_key in list(self._row_renderable_cache.keys()):
+            if cache_key[1] in indexes:
+                self._row_renderable_cache.discard(cache_key)
+        for cell_key in list(self._cell_render_cache.keys()):
+            if cell_key[0] in keys:
+                self._cell_render_cache.discard(cell_key)
+        for row_cache_key in list(self._row_render_cache.keys()):
+            if row_cache_key[0] in keys:
+                self._row_render_cache.discard(row_cache_key)
+        # Lines are cached by screen position, and a row that grows moves the rows below it.
+        self._line_cache.clear()
+        self.refresh()
 
     def _column_widths(self) -> dict[str, int]:
         # Leave room for the vertical scrollbar whether or not it shows yet, so rows never overflow.
@@ -104,12 +197,14 @@ class GoalGrid(DataTable[Text]):
         scroll = self.scroll_offset
         self.clear(columns=True)
         widths = self._column_widths()
+        self._widths = widths
         self._laid_out_width = self.size.width
         for field in GRID_FIELDS:
             self.add_column(GRID_LABELS[field], width=widths[field], key=field)
         for index, indicator in enumerate(self._indicators):
             cells = [self._cell(index, field, indicator) for field in GRID_FIELDS]
             self.add_row(*cells, height=None, key=str(index), label=str(index + 1))
+        self._shown = [self._row_signature(i, indicator) for i, indicator in enumerate(self._indicators)]
         if self._indicators:
             row = min(cursor.row, len(self._indicators) - 1)
             self.move_cursor(row=row, column=cursor.column, animate=False, scroll=False)
@@ -118,7 +213,7 @@ class GoalGrid(DataTable[Text]):
             self._anchor = None
 
     def on_resize(self, event: Resize) -> None:
-        if event.size.width != self._laid_out_width:
+        if event.size.width != self._laid_out_width and self._column_widths() != self._widths:
             self._rebuild()
 
     # -- where the user is ----------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Group
+from collections.abc import Callable
+
+from rich.console import Group, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -25,30 +28,50 @@ def line_label(department: Department, project: Project) -> Text:
 class ProjectSummary(Static):
     """Read-only view of the project's fields; F3 and F4 edit them."""
 
+    _lines = -1
+    _width = -1
+
+    def _set(self, build: Callable[[], RenderableType]) -> None:
+        """Show what ``build`` makes, re-laying out the screen only when its height changes: a
+        layout pass costs more than everything else that opening a project does.  (The measured
+        copy is not the one shown: a rich Table rendered once renders differently afterwards.)"""
+        width = self.content_region.width
+        lines = -1
+        if width > 0:
+            console = self.app.console
+            options = console.options.update(width=width, height=None)
+            lines = len(list(Segment.split_lines(console.render(build(), options))))
+        self.update(build(), layout=lines < 0 or lines != self._lines or width != self._width)
+        self._lines, self._width = lines, width
+
     def show(self, department: Department | None, project: Project | None, dirty: bool) -> None:
         if department is None or project is None:
             self.border_title = "项目"
-            self.update(Text("（未选择项目）", style="dim"))
+            self._set(lambda: Text("（未选择项目）", style="dim"))
             return
         self.border_title = ("● " if dirty else "") + project.name
         self.border_subtitle = "未保存" if dirty else f"第 {project.goal.revision} 版"
-        grid = Table.grid(padding=(0, 1), expand=True)
-        grid.add_column(style="dim", no_wrap=True)
-        grid.add_column(ratio=1)
-        grid.add_column(style="dim", no_wrap=True)
-        grid.add_column(ratio=1)
-        amount = (
-            f"{format_amount(project.budget_amount)} {project.amount_unit}"
-            if project.budget_amount is not None
-            else "未填"
-        )
-        fund = project.fund_source.value if project.fund_source else "未填"
-        if project.fund_source_detail:
-            fund += f"（{project.fund_source_detail}）"
-        grid.add_row("科目", line_label(department, project), "金额", amount)
-        grid.add_row("资金", fund, "负责人", project.owner or "未填")
-        grid.add_row("状态", project.status.value, "编码", project.code or "—")
-        goal = project.goal.goal_text.strip()
-        goal_text = Text("目标 ", style="dim")
-        goal_text.append(goal or "（未填绩效目标，按 F4 填写）", style="" if goal else "dim italic")
-        self.update(Group(grid, goal_text))
+
+        def build() -> RenderableType:
+            grid = Table.grid(padding=(0, 1), expand=True)
+            grid.add_column(style="dim", no_wrap=True)
+            grid.add_column(ratio=1)
+            grid.add_column(style="dim", no_wrap=True)
+            grid.add_column(ratio=1)
+            amount = (
+                f"{format_amount(project.budget_amount)} {project.amount_unit}"
+                if project.budget_amount is not None
+                else "未填"
+            )
+            fund = project.fund_source.value if project.fund_source else "未填"
+            if project.fund_source_detail:
+                fund += f"（{project.fund_source_detail}）"
+            grid.add_row("科目", line_label(department, project), "金额", amount)
+            grid.add_row("资金", fund, "负责人", project.owner or "未填")
+            grid.add_row("状态", project.status.value, "编码", project.code or "—")
+            goal = project.goal.goal_text.strip()
+            goal_text = Text("目标 ", style="dim")
+            goal_text.append(goal or "（未填绩效目标，按 F4 填写）", style="" if goal else "dim italic")
+            return Group(grid, goal_text)
+
+        self._set(build)
