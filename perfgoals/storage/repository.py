@@ -8,6 +8,7 @@ size of the department (no N+1): one per table, the children fetched with ``IN``
 from __future__ import annotations
 
 import gc
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
-from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, CursorResult, Select, delete, func, insert, or_, select, update
 from sqlmodel import Session, col
 
 from perfgoals.models import (
@@ -185,10 +186,6 @@ _INDICATOR_FIELDS = (
 )
 
 
-def _amounts(data: dict[str, Any] | None) -> dict[str, Decimal]:
-    return {key: Decimal(value) for key, value in (data or {}).items()}
-
-
 def _line_amounts(data: dict[str, Any] | None) -> LineAmounts | None:
     return None if data is None else LineAmounts.model_validate(data)
 
@@ -242,10 +239,6 @@ def _columns(table: Any) -> list[Any]:
     return list(table.__table__.columns)
 
 
-def _columns_by_name(table: Any) -> Any:
-    return table.__table__.c
-
-
 @contextmanager
 def _without_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many acyclic objects.
@@ -270,163 +263,326 @@ def load_departments(session: Session, *, department_ids: Sequence[int]) -> list
         return _load_departments(session, list(department_ids))
 
 
-def _load_departments(session: Session, ids: list[int]) -> list[Department]:
-    # Core execution: these are plain column selects, and the ORM's result machinery would only add cost.
-    connection = session.connection()
-    departments = {
-        row.id: row
-        for row in connection.execute(select(*_columns(DepartmentRow)).where(col(DepartmentRow.id).in_(ids)))
+def _driver_rows(connection: Connection, statement: Select[Any]) -> list[Any]:
+    """The statement's rows as the database driver returns them, without SQLAlchemy's result processing.
+
+    A province's year is ~260,000 rows: building a ``Row`` and running a type processor per cell cost
+    about as much as fetching them.  Callers convert the few columns that need it with
+    :func:`_money_value` and :func:`_json_value`, which read SQLite's text and PostgreSQL's types alike.
+    """
+    result = connection.execute(statement)
+    try:
+        return cast(list[Any], result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+def _money_value(value: Any) -> Decimal | None:
+    """An ``ExactDecimal`` cell: decimal text on SQLite, already a ``Decimal`` on PostgreSQL."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(value if isinstance(value, str) else str(value))
+
+
+def _json_value(value: Any) -> Any:
+    """A ``JsonText`` cell."""
+    return None if value is None else json.loads(value)
+
+
+def _money_map(value: Any) -> dict[str, Decimal]:
+    """A ``JsonText`` object of amounts (column → decimal text), as the models hold it."""
+    return {key: Decimal(amount) for key, amount in json.loads(value).items()} if value else {}
+
+
+def _fiscal(value: Any) -> dict[str, FiscalSplit]:
+    """A budget line's 财政拨款 splits from their ``JsonText`` cell."""
+    return {
+        key: _adopt(
+            FiscalSplit,
+            {
+                "total": _money_value(split.get("total")),
+                "basic": _money_value(split.get("basic")),
+                "project": _money_value(split.get("project")),
+            },
+        )
+        for key, split in (json.loads(value) if value else {}).items()
     }
-    missing = [i for i in ids if i not in departments]
+
+
+#: The columns each bulk select reads, in the order the loops below unpack them.
+_DEPARTMENT_COLUMNS = (
+    "id", "code", "name", "year", "money_unit", "framework", "goal_overall", "goal_itemised",
+    "goal_safeguards", "org_units", "function_total", "procurement_total",
+)  # fmt: skip
+_LINE_COLUMNS = (
+    "department_id", "code", "name", "unit", "total", "basic", "project", "other_expenses",
+    "income_total", "income_current", "income_sources", "carryover", "fiscal",
+)  # fmt: skip
+_ECONOMIC_COLUMNS = ("department_id", "code", "name", "unit", "total", "personnel", "public")
+_SUMMARY_COLUMNS = ("department_id", "table_name", "side", "position", "item", "unit", "amounts")
+_THREE_COLUMNS = ("department_id", "position", "item", "category", "unit", "total", "amounts")
+_PROCUREMENT_COLUMNS = (
+    "department_id", "project_name", "project_budget", "item", "catalogue_code", "measure", "quantity",
+    "unit_price", "amount", "unit", "funding", "sme_reserved",
+)  # fmt: skip
+_PROJECT_COLUMNS = (
+    "department_id", "id", "name", "code", "budget_line_code", "line_link", "fund_source",
+    "fund_source_detail", "budget_amount", "amount_unit", "amount_source", "owner", "status", "notes",
+    "goal_text", "revision",
+)  # fmt: skip
+_ACCEPTANCE_COLUMNS = ("department_id", "project_id", "code", "reason", "accepted_by", "accepted_at")
+
+
+def _select_columns(table: Any, names: Sequence[str]) -> list[Any]:
+    columns = table.__table__.c
+    return [columns[name] for name in names]
+
+
+def _load_departments(session: Session, ids: list[int]) -> list[Department]:
+    connection = session.connection()
+    department_rows = {
+        row[0]: row
+        for row in _driver_rows(
+            connection,
+            select(*_select_columns(DepartmentRow, _DEPARTMENT_COLUMNS)).where(col(DepartmentRow.id).in_(ids)),
+        )
+    }
+    missing = [i for i in ids if i not in department_rows]
     if missing:
         raise NotFound(f"找不到编号为 {missing[0]} 的部门")
 
-    def children(table: Any, order: Any) -> dict[int, list[Any]]:
-        grouped: dict[int, list[Any]] = defaultdict(list)
+    def children(table: Any, names: Sequence[str], order: Any) -> list[Any]:
         statement = (
-            select(*_columns(table)).where(table.department_id.in_(ids)).order_by(table.department_id, order)
+            select(*_select_columns(table, names))
+            .where(table.department_id.in_(ids))
+            .order_by(table.department_id, order)
         )
-        for row in connection.execute(statement).all():
-            grouped[row.department_id].append(row)
-        return grouped
+        return _driver_rows(connection, statement)
 
-    lines = children(BudgetLineRow, col(BudgetLineRow.position))
-    economic = children(EconomicLineRow, col(EconomicLineRow.position))
-    summary = children(SummaryRowRow, col(SummaryRowRow.ordinal))
-    three = children(ThreePublicRowRow, col(ThreePublicRowRow.ordinal))
-    procurement = children(ProcurementItemRow, col(ProcurementItemRow.ordinal))
-    projects = children(ProjectRow, col(ProjectRow.position))
-    acceptances = children(AcceptanceRow, col(AcceptanceRow.id))
+    money, money_map = _money_value, _money_map
+    lines: dict[int, list[BudgetLine]] = defaultdict(list)
+    for (
+        department_id, code, name, unit, total, basic, project, other_expenses,
+        income_total, income_current, income_sources, carryover, fiscal,
+    ) in children(BudgetLineRow, _LINE_COLUMNS, col(BudgetLineRow.position)):  # fmt: skip
+        lines[department_id].append(
+            _adopt(
+                BudgetLine,
+                {
+                    "unit": unit,
+                    "total": money(total),
+                    "basic": money(basic),
+                    "project": money(project),
+                    "other_expenses": money_map(other_expenses),
+                    "income_total": money(income_total),
+                    "income_current": money(income_current),
+                    "income_sources": money_map(income_sources),
+                    "carryover": money(carryover),
+                    "fiscal": _fiscal(fiscal),
+                    "code": code,
+                    "name": name,
+                },
+            )
+        )
 
-    # The bulk of a year's rows: read as tuples and wrapped without per-field attribute lookups.
+    economic: dict[int, list[EconomicLine]] = defaultdict(list)
+    for department_id, code, name, unit, total, personnel, public in children(
+        EconomicLineRow, _ECONOMIC_COLUMNS, col(EconomicLineRow.position)
+    ):
+        economic[department_id].append(
+            _adopt(
+                EconomicLine,
+                {
+                    "code": code,
+                    "name": name,
+                    "unit": unit,
+                    "total": money(total),
+                    "personnel": money(personnel),
+                    "public": money(public),
+                },
+            )
+        )
+
+    summary: dict[int, list[SummaryRow]] = defaultdict(list)
+    tables = {table.value: table for table in SummaryTable}
+    for department_id, table_name, side, position, item, unit, amounts in children(
+        SummaryRowRow, _SUMMARY_COLUMNS, col(SummaryRowRow.ordinal)
+    ):
+        summary[department_id].append(
+            _adopt(
+                SummaryRow,
+                {
+                    "table": tables.get(table_name) or SummaryTable(table_name),
+                    "side": side,
+                    "position": position,
+                    "item": item,
+                    "unit": unit,
+                    "amounts": money_map(amounts),
+                },
+            )
+        )
+
+    three: dict[int, list[ThreePublicRow]] = defaultdict(list)
+    for department_id, position, item, category, unit, total, amounts in children(
+        ThreePublicRowRow, _THREE_COLUMNS, col(ThreePublicRowRow.ordinal)
+    ):
+        three[department_id].append(
+            _adopt(
+                ThreePublicRow,
+                {
+                    "position": position,
+                    "item": item,
+                    "category": category,
+                    "unit": unit,
+                    "total": money(total),
+                    "amounts": money_map(amounts),
+                },
+            )
+        )
+
+    procurement: dict[int, list[ProcurementItem]] = defaultdict(list)
+    for (
+        department_id, project_name, project_budget, item, catalogue_code, measure, quantity,
+        unit_price, amount, unit, funding, sme_reserved,
+    ) in children(ProcurementItemRow, _PROCUREMENT_COLUMNS, col(ProcurementItemRow.ordinal)):  # fmt: skip
+        procurement[department_id].append(
+            _adopt(
+                ProcurementItem,
+                {
+                    "project_name": project_name,
+                    "project_budget": money(project_budget),
+                    "item": item,
+                    "catalogue_code": catalogue_code,
+                    "measure": measure,
+                    "quantity": money(quantity),
+                    "unit_price": money(unit_price),
+                    "amount": money(amount),
+                    "unit": unit,
+                    "funding": money_map(funding),
+                    "sme_reserved": money(sme_reserved),
+                },
+            )
+        )
+
+    # Acceptances are few and carry a timestamp, whose text SQLite's dialect knows how to read.
+    acceptances: dict[int, dict[int | None, list[Acceptance]]] = defaultdict(lambda: defaultdict(list))
+    acceptance_statement = (
+        select(*_select_columns(AcceptanceRow, _ACCEPTANCE_COLUMNS))
+        .where(col(AcceptanceRow.department_id).in_(ids))
+        .order_by(col(AcceptanceRow.department_id), col(AcceptanceRow.id))
+    )
+    for department_id, project_id, code, reason, accepted_by, accepted_at in connection.execute(
+        acceptance_statement
+    ):
+        acceptances[department_id][project_id].append(
+            _adopt(Acceptance, {"code": code, "reason": reason, "accepted_by": accepted_by, "accepted_at": accepted_at})
+        )
+
+    # The bulk of a year's rows: wrapped straight from the driver's tuples.
     indicators: dict[int, list[Indicator]] = defaultdict(list)
-    statement = (
-        select(col(IndicatorRow.project_id), *(_columns_by_name(IndicatorRow)[name] for name in _INDICATOR_FIELDS))
+    indicator_statement = (
+        select(col(IndicatorRow.project_id), *_select_columns(IndicatorRow, _INDICATOR_FIELDS))
         .join(ProjectRow, col(ProjectRow.id) == col(IndicatorRow.project_id))
         .where(col(ProjectRow.department_id).in_(ids))
         .order_by(col(IndicatorRow.project_id), col(IndicatorRow.position))
     )
-    fields = _INDICATOR_FIELDS
-    for row in connection.execute(statement).all():
-        values = dict(zip(fields, row[1:], strict=True))
-        if values["direction"]:
-            values["direction"] = Direction(values["direction"])
-        indicators[row[0]].append(_adopt(Indicator, values))
+    directions = {direction.value: direction for direction in Direction}
+    for (
+        project_id, level1, level2, level3, description, value, basis, mid_term_value, weight, direction,
+        unit, reference_value,
+    ) in _driver_rows(connection, indicator_statement):  # fmt: skip
+        indicators[project_id].append(
+            _adopt(
+                Indicator,
+                {
+                    "level1": level1,
+                    "level2": level2,
+                    "level3": level3,
+                    "description": description,
+                    "value": value,
+                    "basis": basis,
+                    "mid_term_value": mid_term_value,
+                    "weight": None if weight is None else money(weight),
+                    "direction": (directions.get(direction) or Direction(direction)) if direction else None,
+                    "unit": unit,
+                    "reference_value": reference_value,
+                },
+            )
+        )
+
+    projects: dict[int, list[Project]] = defaultdict(list)
+    link_statuses = {status.value: status for status in LinkStatus}
+    fund_sources = {source.value: source for source in FundSource}
+    amount_sources = {source.value: source for source in AmountSource}
+    project_statuses = {status.value: status for status in ProjectStatus}
+    no_indicators: list[Indicator] = []
+    no_acceptances: list[Acceptance] = []
+    for (
+        department_id, project_id, name, code, budget_line_code, line_link, fund_source, fund_source_detail,
+        budget_amount, amount_unit, amount_source, owner, status, notes, goal_text, revision,
+    ) in children(ProjectRow, _PROJECT_COLUMNS, col(ProjectRow.position)):  # fmt: skip
+        goal = _adopt(
+            GoalTable,
+            {"goal_text": goal_text, "indicators": indicators.pop(project_id, no_indicators), "revision": revision},
+        )
+        projects[department_id].append(
+            _adopt(
+                Project,
+                {
+                    "id": project_id,
+                    "name": name,
+                    "code": code,
+                    "budget_line_code": budget_line_code,
+                    "line_link": (link_statuses.get(line_link) or LinkStatus(line_link)) if line_link else None,
+                    "fund_source": (fund_sources.get(fund_source) or FundSource(fund_source)) if fund_source else None,
+                    "fund_source_detail": fund_source_detail,
+                    "budget_amount": money(budget_amount),
+                    "amount_unit": amount_unit,
+                    "amount_source": amount_sources.get(amount_source) or AmountSource(amount_source),
+                    "owner": owner,
+                    "status": project_statuses.get(status) or ProjectStatus(status),
+                    "notes": notes,
+                    "goal": goal,
+                    "acceptances": list(acceptances[department_id].get(project_id, no_acceptances)),
+                },
+            )
+        )
 
     result: list[Department] = []
     for department_id in ids:
-        row = departments[department_id]
-        project_acceptances: dict[int | None, list[Acceptance]] = defaultdict(list)
-        for acceptance in acceptances.get(department_id, []):
-            project_acceptances[acceptance.project_id].append(_acceptance(acceptance))
+        (
+            _, code, name, year, money_unit, framework, goal_overall, goal_itemised, goal_safeguards,
+            org_units, function_total, procurement_total,
+        ) = department_rows[department_id]  # fmt: skip
+        function_total_value = _json_value(function_total)
         result.append(
-            _build(
+            _adopt(
                 Department,
-                id=row.id,
-                code=row.code,
-                name=row.name,
-                year=row.year,
-                money_unit=row.money_unit,
-                framework=row.framework,
-                goals=DepartmentGoals(
-                    overall=row.goal_overall, itemised=row.goal_itemised, safeguards=row.goal_safeguards
-                ),
-                org_units=[OrgUnit.model_validate(unit) for unit in row.org_units or []],
-                function_total=_line_amounts(row.function_total),
-                budget_lines=[_budget_line(line) for line in lines.get(department_id, [])],
-                economic_lines=[
-                    _build(
-                        EconomicLine,
-                        code=e.code,
-                        name=e.name,
-                        unit=e.unit,
-                        total=e.total,
-                        personnel=e.personnel,
-                        public=e.public,
-                    )
-                    for e in economic.get(department_id, [])
-                ],
-                summary_rows=[
-                    _build(
-                        SummaryRow,
-                        table=SummaryTable(s.table_name),
-                        side=s.side,
-                        position=s.position,
-                        item=s.item,
-                        unit=s.unit,
-                        amounts=_amounts(s.amounts),
-                    )
-                    for s in summary.get(department_id, [])
-                ],
-                three_public=[
-                    _build(
-                        ThreePublicRow,
-                        position=t.position,
-                        item=t.item,
-                        category=t.category,
-                        unit=t.unit,
-                        total=t.total,
-                        amounts=_amounts(t.amounts),
-                    )
-                    for t in three.get(department_id, [])
-                ],
-                procurement=[
-                    _build(
-                        ProcurementItem,
-                        project_name=p.project_name,
-                        project_budget=p.project_budget,
-                        item=p.item,
-                        catalogue_code=p.catalogue_code,
-                        measure=p.measure,
-                        quantity=p.quantity,
-                        unit_price=p.unit_price,
-                        amount=p.amount,
-                        unit=p.unit,
-                        funding=_amounts(p.funding),
-                        sme_reserved=p.sme_reserved,
-                    )
-                    for p in procurement.get(department_id, [])
-                ],
-                procurement_total=row.procurement_total,
-                projects=[
-                    _project(p, indicators.get(p.id, []), project_acceptances.get(p.id, []))
-                    for p in projects.get(department_id, [])
-                ],
-                acceptances=project_acceptances.get(None, []),
+                {
+                    "id": department_id,
+                    "code": code,
+                    "name": name,
+                    "year": year,
+                    "money_unit": money_unit,
+                    "framework": framework,
+                    "goals": _adopt(
+                        DepartmentGoals,
+                        {"overall": goal_overall, "itemised": goal_itemised, "safeguards": goal_safeguards},
+                    ),
+                    "org_units": [OrgUnit.model_validate(unit) for unit in _json_value(org_units) or []],
+                    "function_total": _line_amounts(function_total_value),
+                    "budget_lines": lines.get(department_id, []),
+                    "economic_lines": economic.get(department_id, []),
+                    "summary_rows": summary.get(department_id, []),
+                    "three_public": three.get(department_id, []),
+                    "procurement": procurement.get(department_id, []),
+                    "procurement_total": money(procurement_total),
+                    "projects": projects.get(department_id, []),
+                    "acceptances": list(acceptances[department_id].get(None, no_acceptances)),
+                },
             )
         )
     return result
-
-
-def _decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-def _budget_line(row: Any) -> BudgetLine:
-    fiscal = {
-        key: _build(
-            FiscalSplit,
-            total=_decimal(split.get("total")),
-            basic=_decimal(split.get("basic")),
-            project=_decimal(split.get("project")),
-        )
-        for key, split in (row.fiscal or {}).items()
-    }
-    return _build(
-        BudgetLine,
-        unit=row.unit,
-        total=row.total,
-        basic=row.basic,
-        project=row.project,
-        other_expenses=_amounts(row.other_expenses),
-        income_total=row.income_total,
-        income_current=row.income_current,
-        income_sources=_amounts(row.income_sources),
-        carryover=row.carryover,
-        fiscal=fiscal,
-        code=row.code,
-        name=row.name,
-    )
 
 
 def load_department(session: Session, *, department_id: int) -> Department:
