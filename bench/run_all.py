@@ -29,6 +29,7 @@ PLAN: tuple[tuple[str, str, str, int, int], ...] = (
     ("import", "bench_import.py", "figure", 0, 3),
     ("import", "bench_import.py", "floor", 0, 5),
     ("check", "bench_check.py", "figure", 1000, 3),
+    ("check", "bench_check.py", "serial", 1000, 3),
     ("check", "bench_check.py", "rules", 1000, 3),
     ("check", "bench_check.py", "load", 1000, 3),
     ("check", "bench_check.py", "floor", 1000, 3),
@@ -102,7 +103,8 @@ def collect(only: str | None, select: list[str] | None = None) -> dict[str, Any]
         if result.get("parts"):
             entry["parts"].pop(part, None)  # a part that failed before and has now run
         for measured in result.get("parts", []):
-            measured["peak_rss_mb"] = result["child_peak_rss_mb"]  # the child's own peak, not a shared one
+            # The part's own peak: the process it timed, or else the benchmark child that ran it alone.
+            measured["peak_rss_mb"] = measured.get("process_peak_rss_mb") or result["child_peak_rss_mb"]
             measured["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
             entry["parts"][measured["part"]] = measured
         if not result.get("parts"):
@@ -158,9 +160,13 @@ def table(data: dict[str, Any]) -> str:
         n = bench[key]["n"]
         fig, flo = part(key, "figure"), part(key, "floor")
         if fig.get("seconds") is not None:
-            ok = fig["seconds"] < 5 and fig["cpu_seconds"] <= 3 * flo.get("cpu_seconds", float("inf"))
-            line("`check --all-departments` (whole year)", n, fig, flo, "< 5 s and ≤ 3× floor", ok)
-        for name, label in (("rules", "… load + rules, no CLI/rendering"), ("load", "… loading alone")):
+            # What the user waits for: the command's wall time against the floor's, both fresh processes.
+            ok = fig["seconds"] < 5 and fig["seconds"] <= 3 * flo.get("seconds", 0)
+            processes = fig.get("processes") or "?"
+            line(f"`check --all-departments` (whole year; {processes} processes)", n, fig, flo,
+                 "< 5 s and ≤ 3× floor", ok)
+        for name, label in (("serial", "… with `--jobs 1` (one process)"), ("rules", "… load + rules in-process, no CLI (warm caches)"),
+                            ("load", "… loading alone")):
             sub = part(key, name)
             if sub:
                 line(label, n, sub, flo, "—", None)

@@ -46,3 +46,31 @@ def test_core_modules_never_import_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_command_modules_name_every_command_and_its_module() -> None:
+    import perfgoals.cli as cli
+
+    names = cli.main.list_commands(None)  # type: ignore[arg-type]
+    assert sorted(names) == sorted(cli.COMMAND_MODULES)
+    for name in names:
+        command = cli.main.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None and command.callback is not None
+        assert command.callback.__module__ == cli.COMMAND_MODULES[name], name
+
+
+def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
+    # ``perfgoals check`` starts a whole-year run: it must not pay for the TUI, importers or export.
+    code = (
+        "import sys\n"
+        "from perfgoals.cli import main\n"
+        "try:\n"
+        f"    main.main(['--db', {str(tmp_path / 'x.db')!r}, 'rules'], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('textual', 'xlsxwriter', 'docx', 'perfgoals.export', 'perfgoals.importers', 'perfgoals.tui')\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith(heavy))), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "PG101" in result.stdout
+    assert result.stderr.strip() == ""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
 
 from perfgoals.checks.arithmetic import (
     ZERO,
@@ -40,6 +40,9 @@ from perfgoals.models import (
     Project,
 )
 from perfgoals.values import ParsedValue, ValueKind, parse_value
+
+if TYPE_CHECKING:
+    from perfgoals.checks.base import Issue, Rule
 
 T = TypeVar("T")
 
@@ -75,9 +78,12 @@ TEN_THOUSAND = Decimal(10000)
 SLIP_LOW, SLIP_HIGH = Decimal("0.5"), Decimal(2)
 
 
-@dataclass(frozen=True, slots=True)
-class RowEnv:
-    """What a row rule may know beyond the row: the framework, the budget year, carry-over funding."""
+class RowEnv(NamedTuple):
+    """What a row rule may know beyond the row: the framework, the budget year, carry-over funding.
+
+    A named tuple rather than a dataclass: it keys each row's cached results, looked up once per row of
+    a province, and a tuple hashes in C.
+    """
 
     framework: str
     year: int
@@ -128,6 +134,9 @@ class RowFacts:
     is_quantity: bool
     is_output: bool
     signature: tuple[str, str, str, str, str, str]  # what makes two goal tables' rows the same
+    #: Every row rule's issues for this row, by environment, filled in by the engine: equal rows share
+    #: one RowFacts, so a row repeated across a province is checked once.
+    issues: dict[RowEnv, tuple[tuple[Rule, Issue], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def label(self) -> str:
         """``成本指标：预算总成本`` — how a reviewer names the row."""
@@ -164,9 +173,32 @@ def _levels(framework_id: str | None, level1: str, level2: str) -> _Levels:
     )
 
 
-@lru_cache(maxsize=262144)
+#: Rows read so far, by framework: goal tables repeat rows from templates, so a province's year reads far
+#: fewer distinct rows than it holds.  Cleared when it outgrows the limit, which bounds its memory.
+_ROW_FACTS: dict[str | None, dict[RowKey, RowFacts]] = {}
+_ROW_FACTS_LIMIT = 262_144
+
+
+def _row_facts_cache(framework_id: str | None) -> dict[RowKey, RowFacts]:
+    cache = _ROW_FACTS.get(framework_id)
+    if cache is None or len(cache) > _ROW_FACTS_LIMIT:
+        if sum(len(rows) for rows in _ROW_FACTS.values()) > _ROW_FACTS_LIMIT:
+            _ROW_FACTS.clear()
+        cache = _ROW_FACTS[framework_id] = {}
+    return cache
+
+
 def row_facts(key: RowKey, framework_id: str | None) -> RowFacts:
-    """Read one row (cached: goal tables repeat rows from templates)."""
+    """One row read against the framework (cached by its text: equal rows give the same object)."""
+    cache = _row_facts_cache(framework_id)
+    facts = cache.get(key)
+    if facts is None:
+        facts = cache[key] = _read_row(key, framework_id)
+    return facts
+
+
+def _read_row(key: RowKey, framework_id: str | None) -> RowFacts:
+    """Read one row."""
     level1, level2, level3, description, value, basis, unit, mid_term, direction = key
     level1, level2, level3 = level1 or "", level2 or "", level3 or ""
     description, value, basis = description or "", value or "", basis or ""
@@ -223,7 +255,6 @@ class ProjectFacts:
     index: int
     project: Project
     rows: list[RowFacts]
-    keys: list[RowKey]
 
     @lazy
     def name(self) -> str:
@@ -400,8 +431,15 @@ class CheckContext:
         if facts is None:
             project = self.project_list[index]
             framework_id = self.framework_id
-            keys = list(map(row_key, project.goal.indicators))
-            facts = ProjectFacts(index, project, [row_facts(key, framework_id) for key in keys], keys)
+            cache = _row_facts_cache(framework_id)
+
+            def read(key: RowKey) -> RowFacts:
+                row = cache[key] = _read_row(key, framework_id)
+                return row
+
+            # RowFacts are always true, so ``or`` reads only the rows not seen before.
+            rows = [cache.get(key) or read(key) for key in map(row_key, project.goal.indicators)]
+            facts = ProjectFacts(index, project, rows)
             self._projects[index] = facts
         return facts
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from perfgoals.checks.base import Issue, Rule
-from perfgoals.checks.context import CheckContext, ProjectFacts, RowEnv, RowKey, row_facts
+from perfgoals.checks.context import CheckContext, ProjectFacts, RowEnv, RowFacts
 from perfgoals.checks.findings import Finding, Location
 from perfgoals.checks.registry import RULES, RULES_BY_CODE
 from perfgoals.errors import PerfgoalsError
@@ -56,26 +56,12 @@ def resolve_codes(select: Iterable[str] | None = None, ignore: Iterable[str] | N
 
 
 RowIssues = tuple[tuple[Rule, Issue], ...]
-_ROW_CACHE: dict[tuple[str | None, RowEnv], dict[RowKey, RowIssues]] = {}
-_ROW_CACHE_LIMIT = 200_000
 
 
-def _row_cache(framework_id: str | None, env: RowEnv) -> dict[RowKey, RowIssues]:
-    """The cache of row results for one environment (framework, year, carry-over)."""
-    cache = _ROW_CACHE.get((framework_id, env))
-    if cache is None:
-        if sum(len(entries) for entries in _ROW_CACHE.values()) > _ROW_CACHE_LIMIT:
-            _ROW_CACHE.clear()
-        cache = _ROW_CACHE[(framework_id, env)] = {}
-    elif len(cache) > _ROW_CACHE_LIMIT:
-        cache.clear()
-    return cache
-
-
-def _row_issues(key: RowKey, framework_id: str | None, env: RowEnv) -> RowIssues:
+def _row_issues(row: RowFacts, env: RowEnv) -> RowIssues:
     """Every row rule's issues for one row, whatever the selection (filtered by the caller)."""
-    facts = row_facts(key, framework_id)
-    return tuple((rule, issue) for rule in _ROW_RULES for issue in rule.check_row(facts, env))
+    found = [(rule, issue) for rule in _ROW_RULES for issue in rule.check_row(row, env)]
+    return tuple(found) if found else ()  # most rows are clean: they share the one empty tuple
 
 
 _ROW_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if "check_row" in rule.hooks())
@@ -114,13 +100,11 @@ class _Run:
         index = facts.index
         if self.any_row_rule:
             env = ctx.env(facts)
-            framework_id = ctx.framework_id
-            cache = _row_cache(framework_id, env)
             everything = self.all_row_rules
-            for number, key in enumerate(facts.keys, start=1):
-                found = cache.get(key)
+            for number, row in enumerate(facts.rows, start=1):
+                found = row.issues.get(env)
                 if found is None:
-                    found = cache[key] = _row_issues(key, framework_id, env)
+                    found = row.issues[env] = _row_issues(row, env)
                 for rule, issue in found:
                     if everything or rule.code in codes:
                         issues.append((rule, issue, index, number))

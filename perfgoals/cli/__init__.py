@@ -25,15 +25,22 @@ from perfgoals.errors import PerfgoalsError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Command modules, each adding its commands to :data:`main`.
-COMMAND_MODULES = (
-    "perfgoals.cli.data",
-    "perfgoals.cli.importing",
-    "perfgoals.cli.checking",
-    "perfgoals.cli.exporting",
-    "perfgoals.cli.interactive",
-    "perfgoals.cli.rollover",
-)
+#: Each command and the module that adds it to :data:`main`: a command imports only its own module, so
+#: ``perfgoals check`` does not pay for the TUI, the importers or the export (a test keeps this current).
+COMMAND_MODULES: dict[str, str] = {
+    "demo": "perfgoals.cli.data",
+    "list": "perfgoals.cli.data",
+    "dump": "perfgoals.cli.data",
+    "load": "perfgoals.cli.data",
+    "history": "perfgoals.cli.data",
+    "import": "perfgoals.cli.importing",
+    "check": "perfgoals.cli.checking",
+    "rules": "perfgoals.cli.checking",
+    "accept": "perfgoals.cli.checking",
+    "export": "perfgoals.cli.exporting",
+    "tui": "perfgoals.cli.interactive",
+    "rollover": "perfgoals.cli.rollover",
+}
 
 
 def display_width(text: str) -> int:
@@ -182,22 +189,26 @@ class PerfgoalsGroup(click.Group):
         super().__init__(*args, **kwargs)
         self._loaded = False
 
-    def _load(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            for module in COMMAND_MODULES:
-                try:
-                    importlib.import_module(module)
-                except ModuleNotFoundError as exc:
-                    if exc.name != module:
-                        raise
+    def _load(self, modules: Iterable[str]) -> None:
+        for module in modules:
+            try:
+                importlib.import_module(module)
+            except ModuleNotFoundError as exc:
+                if exc.name != module:
+                    raise
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        self._load()
+        if not self._loaded:
+            self._loaded = True
+            self._load(dict.fromkeys(COMMAND_MODULES.values()))
         return super().list_commands(ctx)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        self._load()
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None:
+            self._load([module])
+        elif not self._loaded:
+            self.list_commands(ctx)  # an unknown name: load everything so that click can suggest one
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -112,14 +113,22 @@ def render_department(department: Department, findings: list[Finding], *, show_a
     yield ""
 
 
-def _spare_from_collection() -> None:
-    """Keep the cyclic garbage collector from walking the loaded batch again and again while it is checked.
+@contextmanager
+def _spared_from_collection() -> Iterator[None]:
+    """Load a batch with the cyclic garbage collector off, then keep it from walking the batch again.
 
-    A batch is ~15,000 acyclic models that the rules only read; every automatic collection during the
-    check would traverse them (about a tenth of a whole-year check).  Frozen objects are still freed
+    A batch is ~15,000 acyclic models that the rules only read: every automatic collection while it is
+    checked would traverse them (about a tenth of a whole-year check).  Frozen objects are still freed
     by reference counting when the batch is dropped.
     """
-    gc.freeze()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def _year_ids(state: AppState, *, year: int | None) -> list[int]:
@@ -136,8 +145,8 @@ def _departments(state: AppState, ids: list[int]) -> Iterator[Department]:
     """The department-years to check, loaded in batches so that a province's year fits in memory."""
     with read_session(state.engine()) as session:
         for start in range(0, len(ids), BATCH_SIZE):
-            batch = repo.load_departments(session, department_ids=ids[start : start + BATCH_SIZE])
-            _spare_from_collection()
+            with _spared_from_collection():
+                batch = repo.load_departments(session, department_ids=ids[start : start + BATCH_SIZE])
             yield from batch
 
 
@@ -199,9 +208,8 @@ def _check_batch(ids: list[int]) -> tuple[list[list[str]], Tally]:
     """Load and check one batch of departments in a worker; returns their report parts and tally."""
     job = _JOB
     assert job is not None
-    with read_session(job.engine) as session:
+    with read_session(job.engine) as session, _spared_from_collection():
         batch = repo.load_departments(session, department_ids=ids)
-    _spare_from_collection()
     tally = Tally()
     parts = []
     for data in batch:
