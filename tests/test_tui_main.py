@@ -198,6 +198,66 @@ async def test_leaving_the_editor_keeps_what_was_typed(engine: Engine) -> None:
 
 
 @asynctest
+async def test_an_edit_redraws_its_project_entry(engine: Engine) -> None:
+    # Only the edited project's entry is drawn again: what is drawn must still be the new entry.
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_project(pilot, 2)
+        screen = main_screen(app)
+        assert screen.draft is not None
+        name = screen.draft.project.name
+        projects = screen.query_one("#projects", ProjectList)
+
+        def drawn_entry() -> str:
+            lines = [projects.render_line(y).text for y in range(projects.size.height)]
+            # A project's entry is indented under its budget line's header.
+            return next(line for line in lines if line.startswith("  ") and name in line)
+
+        assert "●" not in drawn_entry() and "●" not in app.export_screenshot()
+        await edit_cell(pilot, 0, "basis", "行业标准")
+        assert "●" in drawn_entry()
+        other = [projects.render_line(y).text for y in range(projects.size.height)]
+        assert sum("●" in line for line in other) == 1, "only the edited project is marked"
+        # And on the screen as painted: in the title, above the grid and in the list.
+        assert app.export_screenshot().count("●") == 3
+
+
+@asynctest
+async def test_the_grid_keeps_its_focused_look_while_a_cell_is_edited(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_project(pilot, 0)
+        screen = main_screen(app)
+        grid = screen.grid
+        focused_border = grid.styles.border_top
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.focused is not grid and grid.styles.border_top == focused_border
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is grid and not grid.has_class("-editing")
+        assert grid.styles.border_top == focused_border
+        # Opened from the project list, closed back into the grid: it looks focused too.
+        screen.query_one("#projects", ProjectList).focus()
+        await pilot.pause()
+        assert grid.styles.border_top != focused_border
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is grid and grid.styles.border_top == focused_border
+        # Left by clicking elsewhere: the grid looks as unfocused as it is.
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.click("#filter")
+        await settle(pilot)
+        assert not screen.query("#cell-editor") and not grid.has_class("-editing")
+        assert grid.styles.border_top != focused_border
+
+
+@asynctest
 async def test_value_editor_shows_its_reading(engine: Engine) -> None:
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:

@@ -299,6 +299,31 @@ class GoalGrid(DataTable[Text]):
             return True
         return super()._should_highlight(cursor, target_cell, type_of_cursor)
 
+    # -- while a cell editor is open over the grid ----------------------------------------------
+
+    def keep_focused_look(self) -> None:
+        """Keep the focused look while an editor over a cell has the focus, and until it comes back.
+
+        Restyling a DataTable throws away the rendering of every cell, and Textual restyles a
+        widget whenever its focus changes (even when no style differs): opening and closing the
+        editor would re-render the whole visible grid.  The class (app.tcss, ``#grid.-editing``)
+        gives the focused look should anything else restyle the grid meanwhile.
+        """
+        # No restyle when the grid is focused (it already looks it); else it takes the look now.
+        self.add_class("-editing", update=not self.has_focus)
+
+    def drop_focused_look(self) -> None:
+        """The editor closed with the focus elsewhere: look as unfocused as the grid now is."""
+        self.remove_class("-editing")
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        if self.has_class("-editing"):
+            # To the editor and back: the grid looks the same either way, so there is nothing to restyle.
+            if _has_focus:
+                self.remove_class("-editing", update=False)
+            return
+        super().watch_has_focus(_has_focus)
+
     def cell_screen_region(self) -> Region:
         """Where the cursor cell is on the screen, for placing an editor over it."""
         region = self._get_cell_region(self.cursor_coordinate)

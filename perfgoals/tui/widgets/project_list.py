@@ -97,10 +97,30 @@ class ProjectList(OptionList):
             self.highlighted = first
 
     def update_project(self, project: Project, counts: FindingCounts | None, dirty: set[int]) -> None:
-        """Redraw one project's entry (after an edit or a check) without rebuilding the list."""
+        """Redraw one project's entry (after an edit or a check) without rebuilding the list.
+
+        Only that entry's lines are drawn again: OptionList.replace_option_prompt would throw away
+        the rendering of every entry, and drawing the whole list again costs more than the edit.
+        """
         option_id = project_option_id(project.id or 0)
-        if self.find(option_id):
-            self.replace_option_prompt(option_id, self._prompt(project, counts, dirty))
+        if not self.find(option_id):
+            return
+        index = self.get_option_index(option_id)
+        option = self.get_option_at_index(index)
+        prompt = self._prompt(project, counts, dirty)
+        old = option.prompt
+        if old == prompt:
+            return
+        if not isinstance(old, Text) or old.plain.count("\n") != prompt.plain.count("\n"):
+            self.replace_option_prompt(option_id, prompt)  # another height: every line below moves
+            return
+        option._set_prompt(prompt)
+        # (Textual's LRUCache has keys() but cannot be iterated itself.)
+        for cache_key in list(self._option_render_cache.keys()):
+            if cache_key[0] is option:
+                self._option_render_cache.discard(cache_key)
+        first_line = self._index_to_line[index]
+        self.refresh_lines(first_line, self._heights[index])
 
     def find(self, option_id: str) -> bool:
         try:
