@@ -139,3 +139,20 @@ def test_the_clean_department_adds_up() -> None:
     from perfgoals.checks import check_department
 
     assert check_department(clean_department()) == []
+
+
+def test_row_facts_are_shared_between_equal_rows_and_their_cache_is_bounded(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from perfgoals.checks import context
+
+    monkeypatch.setattr(context, "_ROW_FACTS_LIMIT", 10)
+    monkeypatch.setattr(context, "_ROW_FACTS", {})
+
+    def key(n: int) -> context.RowKey:
+        return ("产出指标", "数量指标", f"培训{n}期", "", "≥1期", "年度计划", None, None, None)
+
+    assert context.row_facts(key(1), "mof-2015") is context.row_facts(key(1), "mof-2015")
+    assert context.row_facts(key(1), "mof-2015") is not context.row_facts(key(1), "mof-2021")
+    for n in range(40):
+        facts = context.row_facts(key(n), "mof-2015")
+        assert facts.level3 == f"培训{n}期" and facts.parsed.number == 1
+        assert sum(len(rows) for rows in context._ROW_FACTS.values()) <= 10

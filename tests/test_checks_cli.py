@@ -186,3 +186,16 @@ def test_all_departments_checks_every_department(demo, tmp_path: Path) -> None: 
         serial, parallel = demo("check", *arguments, "--jobs", "1"), demo("check", *arguments, "--jobs", "2")
         assert (parallel.code, parallel.stdout, parallel.stderr) == (serial.code, serial.stdout, serial.stderr)
     assert demo("check", "--all-departments", "--year", "2031", "--jobs", "2").code == 2
+
+
+def test_a_whole_year_is_checked_in_one_process_per_cpu_from_200_departments() -> None:
+    import os
+
+    from perfgoals.cli.checking import _processes
+
+    cpus = os.cpu_count() or 1
+    assert _processes(0, 199) == 1  # a small year: starting processes would cost what they save
+    assert _processes(0, 200) == min(cpus, 4)
+    assert _processes(0, 20_000) == cpus
+    assert _processes(1, 1000) == 1
+    assert _processes(3, 2) == 2  # never more processes than departments

@@ -174,16 +174,18 @@ def _levels(framework_id: str | None, level1: str, level2: str) -> _Levels:
 
 
 #: Rows read so far, by framework: goal tables repeat rows from templates, so a province's year reads far
-#: fewer distinct rows than it holds.  Cleared when it outgrows the limit, which bounds its memory.
+#: fewer distinct rows than it holds.  Cleared when it outgrows the limit (~1 KB a row with its key and
+#: results, so at most ~50 MB): rows written afresh gain nothing from the cache, templates refill it.
 _ROW_FACTS: dict[str | None, dict[RowKey, RowFacts]] = {}
-_ROW_FACTS_LIMIT = 262_144
+_ROW_FACTS_LIMIT = 50_000
 
 
 def _row_facts_cache(framework_id: str | None) -> dict[RowKey, RowFacts]:
+    """The cache for one framework, emptied first if the caches together have reached the limit."""
+    if sum(map(len, _ROW_FACTS.values())) >= _ROW_FACTS_LIMIT:
+        _ROW_FACTS.clear()
     cache = _ROW_FACTS.get(framework_id)
-    if cache is None or len(cache) > _ROW_FACTS_LIMIT:
-        if sum(len(rows) for rows in _ROW_FACTS.values()) > _ROW_FACTS_LIMIT:
-            _ROW_FACTS.clear()
+    if cache is None:
         cache = _ROW_FACTS[framework_id] = {}
     return cache
 

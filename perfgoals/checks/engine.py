@@ -44,13 +44,18 @@ def resolve_codes(select: Iterable[str] | None = None, ignore: Iterable[str] | N
 
     Raises :class:`UnknownRuleError` for a code or prefix that matches no rule.
     """
+    return _resolve(tuple(_tokens(select)), tuple(_tokens(ignore)))
+
+
+@lru_cache(maxsize=64)
+def _resolve(tokens: tuple[str, ...], ignored: tuple[str, ...]) -> frozenset[str]:
+    """:func:`resolve_codes` for normalised tokens: cached, as a whole-year check resolves them per department."""
     selected: set[str] = set()
-    tokens = _tokens(select)
     for token in tokens:
         selected |= _matching(token)
     if not tokens:
         selected = set(RULES_BY_CODE)
-    for token in _tokens(ignore):
+    for token in ignored:
         selected -= _matching(token)
     return frozenset(selected)
 

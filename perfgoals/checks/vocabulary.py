@@ -272,7 +272,7 @@ _SPACE = re.compile(r"\s+")
 
 
 # Cached on the raw text, with no wrapper around the cache: the rules call it ~250,000 times a year.
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def clean(text: str | None) -> str:
     """Text as compared by the rules: NFKC, no whitespace, no trailing punctuation, lower-case Latin."""
     if not text:
@@ -290,7 +290,7 @@ _STAND_IN_RUN = re.compile(r"(x+|×+|-+|—+|/+|\*+|？+|\?+)")
 _SEE_ELSEWHERE = re.compile(r"(详)?见(附件|附表|说明|备注|上表|下表)\d*")
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def is_placeholder(text: str | None) -> bool:
     """``无``, ``-``, ``/``, ``XX``, ``见说明``… — a cell filled only to look filled."""
     cleaned = clean(text)

@@ -25,6 +25,8 @@ from perfgoals.storage.db import read_session, write_session
 
 #: Departments loaded per round trip when checking a whole year: few queries, flat memory.
 BATCH_SIZE = 50
+#: From this many departments a whole-year check runs in one process per CPU by default.
+PARALLEL_FROM = 200
 
 _SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
@@ -222,14 +224,14 @@ def _check_batch(ids: list[int]) -> tuple[list[list[str]], Tally]:
 def _processes(requested: int, departments: int) -> int:
     """How many processes check ``departments`` department-years.
 
-    ``0`` (the default) means one per CPU once the year is more than a batch (forking costs more than
-    it saves below that); 1 wherever processes cannot be forked.
+    ``0`` (the default) means one per CPU once the year is a few batches (below that, starting the
+    processes costs about what they save); 1 wherever processes cannot be forked.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     batches = -(-departments // BATCH_SIZE)
     if requested == 0:
-        return min(os.cpu_count() or 1, batches) if batches > 1 else 1
+        return min(os.cpu_count() or 1, batches) if departments >= PARALLEL_FROM else 1
     return max(1, min(requested, departments))
 
 
@@ -286,7 +288,7 @@ def _find_project(department: Department, name: str) -> Project:
     type=click.IntRange(min=0),
     default=0,
     metavar="N",
-    help="与 --all-departments 同用：用 N 个进程并行检查；默认（0）部门多于 50 个时按 CPU 核数，1 为不并行。",
+    help="与 --all-departments 同用：用 N 个进程并行检查；默认（0）部门达 200 个时按 CPU 核数，1 为不并行。",
 )
 @pass_state
 def check(
