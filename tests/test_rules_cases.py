@@ -41,6 +41,15 @@ def set_field(level2: str, field: str, text: str, project: int = 0) -> Mutation:
     return mutate
 
 
+def _clear_columns(*fields: str, project: int = 0) -> Mutation:
+    def mutate(department: Department) -> None:
+        for indicator in rows(department, project):
+            for field in fields:
+                setattr(indicator, field, "")
+
+    return mutate
+
+
 def chain(*mutations: Mutation) -> Mutation:
     def mutate(department: Department) -> None:
         for mutation in mutations:
@@ -198,6 +207,8 @@ FIRES: list[tuple[str, Mutation, str, Severity | None]] = [
     ("PG304 unknown 一级", set_field("数量指标", "level1", "产出目标"), "PG304", None),
     ("PG305 empty basis", set_field("数量指标", "basis", ""), "PG305", None),
     ("PG305 empty value", set_field("质量指标", "value", " "), "PG305", None),
+    ("PG305 one description missing where the others have one", set_field("质量指标", "description", ""),
+     "PG305", None),
     ("PG306 only qualitative outputs",
      chain(set_value("数量指标", "有序开展"), set_value("质量指标", "良好")), "PG306", None),
     ("PG307 empty goal text", lambda d: setattr(d.projects[0].goal, "goal_text", "  "), "PG307", None),
@@ -270,6 +281,7 @@ QUIET: list[tuple[str, Mutation, str]] = [
      set_field("成本指标", "level2", "预算（或投资规模）控制指标"), "PG302"),
     ("PG302 an empty 经济效益 row is 'not applicable'",
      _add_row(Indicator(level1="效益指标", level2="经济效益指标")), "PG305"),
+    ("PG305 a template without 指标描述 or 依据 columns", _clear_columns("description", "basis"), "PG305"),
     ("PG303 variant 一级 效果指标", set_field("社会效益指标", "level1", "效果指标"), "PG303"),
     ("PG304 variant 一级 效果指标", set_field("社会效益指标", "level1", "效果指标"), "PG304"),
     ("PG401 growth above 100%", _add_row(Indicator(level1="效益指标", level2="社会效益指标", level3="参与人数增长率",

@@ -19,6 +19,26 @@ from pydantic import ValidationError
 
 from perfgoals.framework import DEFAULT_FRAMEWORK, get_framework
 from perfgoals.importers.errors import ImportFailure
+from perfgoals.importers.goal_layout import (
+    IGNORED_FIELDS,
+    Label,
+    LabelKind,
+    Period,
+    Qualifier,
+    clean,
+    department_of,
+    direction,
+    goal_field,
+    is_continuation,
+    is_goal_header_row,
+    is_placeholder,
+    item_number,
+    preamble_label,
+    preamble_labels,
+    qualifier,
+    split_label_value,
+    split_value_parts,
+)
 from perfgoals.importers.source import Paragraph, Row, SourceDocument, Table
 from perfgoals.models import (
     DEFAULT_UNIT,
@@ -26,7 +46,6 @@ from perfgoals.models import (
     BudgetLine,
     Department,
     DepartmentGoals,
-    Direction,
     EconomicLine,
     FiscalSplit,
     GoalTable,
@@ -75,15 +94,11 @@ class Kind(Enum):
     DEPARTMENT_GOAL = "部门整体绩效目标表"
 
 
-def clean(text: str) -> str:
-    """A label for matching: NFKC, all whitespace removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 _NUMBERING = re.compile(r"^\s*(?:第?[0-9０-９]+[、.．)）]|[（(][0-9０-９一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\s*")
 _DEPT_CELL = re.compile(r"^\s*(\d{2,})\s*([^\d\s:：、.．,，)）\]年月日号%％个项].*?)\s*$")
 _DEPT_FIELD = re.compile(r"(?:编制部门|编制单位|部门名称|预算部门|单位名称|部门)\s*[:：]\s*(?:(\d{2,})\s*)?(\S+)")
 _YEAR_FIELD = re.compile(r"(?:预算年度|年度)\s*[:：]\s*(\d{4})")
+_YEAR_LINE = re.compile(r"^(?:[（(]\s*(\d{4})\s*年度?\s*[)）]|(\d{4})\s*年度)$")  # "（2024年度）" under a title
 _UNIT_FIELD = re.compile(r"(?:金额单位|单位)\s*[:：]\s*(百万元|千元|万元|亿元|元)")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
@@ -97,6 +112,7 @@ def _is_meta_cell(text: str) -> bool:
     return bool(
         _UNIT_FIELD.search(text)
         or _YEAR_FIELD.search(text)
+        or _YEAR_LINE.match(text)
         or _DEPT_FIELD.search(text)
         or _DEPT_CELL.match(text)
         or re.search(r"截[止至]\s*(?:时间|日期)?\s*[:：]", text)
@@ -140,6 +156,7 @@ class Interpreter:
         self.projects: list[Project] = []
         self.project_places: dict[str, str] = {}
         self.level1_seen: set[str] = set()
+        self.supervisor: tuple[str, str] | None = None  # 主管部门及代码 of a goal table, if nothing better
 
     # ----------------------------------------------------------------- messages
     def fail(self, unit: Unit | None, place: str, message: str) -> ImportFailure:
@@ -167,8 +184,12 @@ class Interpreter:
                 pending.append(block)
                 continue
             texts = [p for p in pending if p.text.strip()]
-            if previous is not None and not texts and not _starts_anew(block, previous):
-                previous.rows.extend(block.rows)
+            # "续表" (or a blank paragraph where a page broke) between two tables: one table goes on.
+            continued = any(is_continuation(p.text) for p in texts) and all(
+                is_continuation(p.text) or _is_meta_cell(p.text) for p in texts
+            )
+            if previous is not None and (continued or (not texts and not _starts_anew(block, previous))):
+                previous.rows.extend(_without_repeated_header(block.rows, previous.rows))
                 pending = []
                 continue
             unit = self._unit(block, texts)
@@ -216,18 +237,22 @@ class Interpreter:
 
     def _department_from(self, text: str) -> None:
         text = text.strip()
-        year = _YEAR_FIELD.search(text)
+        year = _YEAR_FIELD.search(text) or _YEAR_LINE.match(text)
         if year and self.year is None:
-            self.year = int(year.group(1))
+            self.year = int(next(group for group in year.groups() if group))
         if self.code is not None:
             return
         match = _DEPT_FIELD.search(text)
         if match and match.group(1):
-            self.code, self.name = match.group(1), match.group(2)
+            self._set_department(match.group(1), match.group(2))
             return
         match = _DEPT_CELL.match(text)
         if match and not _UNIT_FIELD.search(text) and not _YEAR_FIELD.search(text):
-            self.code, self.name = match.group(1), match.group(2)
+            self._set_department(match.group(1), match.group(2))
+
+    def _set_department(self, code: str, name: str) -> None:
+        # A code typed in full-width digits (３０１) is the same code: it identifies the department.
+        self.code, self.name = unicodedata.normalize("NFKC", code), name
 
     # ----------------------------------------------------------------- classification
     @staticmethod
@@ -331,6 +356,8 @@ class Interpreter:
         if not self.tables_read:
             raise ImportFailure(f"{self.source}：没有找到可识别的预算表或绩效目标表")
         self._department_from_paragraphs()
+        if self.code is None and self.supervisor is not None:
+            self._set_department(*self.supervisor)
         if self.code is None or self.name is None:
             raise ImportFailure(
                 f"{self.source}：找不到部门编码和名称（应在表头写作“731张家口市科学技术协会”或“编制部门：…”）"
@@ -672,50 +699,45 @@ class Interpreter:
         self.note(unit, unit.table.place, "部门整体绩效目标表暂不导入（整体目标取自说明文字）")
 
     def read_goal(self, unit: Unit) -> None:
-        header_index = next(
-            (i for i, row in enumerate(unit.rows) if "一级指标" in {clean(c) for c in row.cells}), None
-        )
+        """The goal tables of one table: usually one project, but some layouts run several together."""
+        for number, (title, rows) in enumerate(_goal_segments(unit.rows)):
+            if number and not any("一级指标" in {clean(c) for c in row.cells} for row in rows):
+                for row in rows:  # something after the last project's indicators, such as a repeated title
+                    if not row.is_blank:
+                        self.note(unit, row.place, f"未能识别的行“{'、'.join(_texts(row))[:40]}”，未导入")
+                continue
+            self._read_goal_table(unit, rows, unit.title if number == 0 else title)
+
+    def _read_goal_table(self, unit: Unit, rows: list[Row], title: str) -> None:
+        header_index = next((i for i, row in enumerate(rows) if "一级指标" in {clean(c) for c in row.cells}), None)
         if header_index is None:
             raise self.fail(unit, unit.table.place, "找不到“一级指标”表头行")
-        name = _project_name(unit.title)
+        preamble = [row for row in rows[:header_index] if not row.is_blank]
+        header_rows = [rows[header_index]]
+        if preamble and is_goal_header_row(list(preamble[-1].cells)):
+            header_rows.insert(0, preamble.pop())  # the header's upper row (绩效指标 | 指标值 over 年度/实施期)
+        rest = rows[header_index + 1 :]
+        if rest and _is_goal_subheader(rest[0]):
+            header_rows.append(rest.pop(0))
+        name = _project_name(title)
         project = Project(name=name or "未命名项目", goal=GoalTable())
-        goal_lines: list[str] = []
-        for row in unit.rows[:header_index]:
-            self._goal_preamble(unit, row, project, goal_lines)
+        self._goal_preamble(unit, preamble, project)
         if not name and project.name == "未命名项目":
             self.note(unit, unit.table.place, "绩效目标表没有标题，也没有“项目名称”行，暂名为“未命名项目”")
-        project.goal.goal_text = "\n".join(goal_lines)
-        header_rows = [unit.rows[header_index]]
-        rest = unit.rows[header_index + 1 :]
-        if rest and _is_goal_subheader(rest[0]):
-            header_rows.append(rest[0])
-            rest = rest[1:]
-        width = self.width(header_rows)
-        labels = self.labels(header_rows, width)
-        fields = self._goal_fields(unit, header_rows[0], labels)
+        layout = self._goal_layout(unit, header_rows, rest)
+        repeated = {_row_key(row) for row in header_rows}
         previous: dict[str, str] = {}
         for row in rest:
-            if row.is_blank:
+            if row.is_blank or _row_key(row) in repeated:
+                continue  # a spacer row, or the header repeated where the table crossed a page
+            if len(row.cells) == 1 and layout.width > 2:
+                only = row.cells[0].strip()
+                if not is_continuation(only):
+                    # One cell across the table: a note (备注, 说明) below the indicators, not an indicator.
+                    self.note(unit, row.place, f"未能识别的行“{only[:40]}”，未导入")
                 continue
-            if len(row.cells) == 1 and width > 2:
-                # One cell across the table: a note (备注, 说明) below the indicators, not an indicator.
-                self.note(unit, row.place, f"未能识别的行“{row.cells[0].strip()[:40]}”，未导入")
-                continue
-            row_width = sum(row.spans) if row.spans else len(row.cells)
-            if row_width != width:
-                what = "缺列" if row_width < width else "多列"
-                raise self.fail(
-                    unit, row.place, f"这一行有 {row_width} 列，表头有 {width} 列（{what}），请按表头补齐后再导入"
-                )
-            cells = [c.strip() for c in self.expand(row, width)]
-            values: dict[str, str] = {}
-            for index, field_name in enumerate(fields):
-                if field_name and field_name != "_ignore":
-                    values[field_name] = cells[index]
-            if "nature" in values:
-                nature = values.pop("nature")
-                if nature and nature not in ("定性", "定量"):
-                    values["value"] = nature + values.get("value", "")
+            text = self._goal_row(unit, row, layout)
+            values = text.values
             # A blank 一级/二级 repeats the row above (a merged cell); a new 一级 starts a new group, so a
             # blank 二级 under it stays blank rather than borrowing the previous group's.
             if not values.get("level1"):
@@ -735,10 +757,7 @@ class Interpreter:
             )
             if values.get("weight"):
                 indicator.weight = self._weight(unit, row, values["weight"])
-            if values.get("direction"):
-                indicator.direction = _direction(values["direction"])
-                if indicator.direction is None:
-                    self.note(unit, row.place, f"指标方向“{values['direction']}”无法识别，未导入该字段")
+            self._qualify(unit, row, indicator, text)
             project.goal.indicators.append(indicator)
             if indicator.level1:
                 self.level1_seen.add(clean(indicator.level1))
@@ -754,10 +773,52 @@ class Interpreter:
         self.project_places[project.name] = unit.title_place
         self.projects.append(project)
 
-    def _goal_fields(self, unit: Unit, header: Row, labels: list[tuple[str, ...]]) -> list[str | None]:
-        fields: list[str | None] = []
+    # The indicator part ------------------------------------------------------------------
+    def _goal_layout(self, unit: Unit, header_rows: list[Row], rest: list[Row]) -> _GoalLayout:
+        """Which columns fill which field: by header words; a header cell over several columns is one field."""
+        width = self.width(header_rows)
+        header_width = width
+        labels = self.labels(header_rows, width)
+        if not any(row.spans for row in header_rows):
+            # A text extraction shows a 指标值 header merged over its ≥ | 95 | % cells once: the data rows
+            # are then wider than the header, and only the value column can account for it.
+            header_keys = {_row_key(row) for row in header_rows}
+            widths = {len(r.cells) for r in rest if not r.is_blank and len(r.cells) > 1 and _row_key(r) not in header_keys}
+            fields_present = {goal_field(path) for path in labels}
+            value_columns = [i for i, path in enumerate(labels) if goal_field(path) == "value"]
+            if (
+                len(widths) == 1
+                and 0 < (extra := next(iter(widths)) - width) <= 2
+                and len(value_columns) == 1
+                and not {"nature", "unit"} & fields_present
+            ):
+                column = value_columns[0]
+                labels = labels[:column] + [labels[column]] * (extra + 1) + labels[column + 1 :]
+                width += extra
+        fields = self._goal_fields(unit, header_rows[-1], labels)
+        groups: list[tuple[str, list[int]]] = []
+        for index, field_name in enumerate(fields):
+            if groups and index and labels[index] == labels[index - 1] and groups[-1][0] == field_name:
+                groups[-1][1].append(index)  # one header cell merged over several columns
+            else:
+                groups.append((field_name, [index]))
+        seen = [f for f, _ in groups if f not in IGNORED_FIELDS]
+        duplicated = {f for f in seen if seen.count(f) > 1}
+        if duplicated:
+            names = "、".join("/".join(labels[cols[0]]) for f, cols in groups if f in duplicated)
+            side_by_side = "level3" in duplicated and "level1" not in duplicated
+            hint = "；实施期（中期）指标与年度指标左右并列的表格暂不支持，请只保留年度指标的列再导入" if side_by_side else ""
+            raise self.fail(unit, header_rows[-1].place, f"有重复的列：{names}{hint}")
+        unmodelled = [labels[cols[0]][-1] for f, cols in groups if f == "_unmodelled"]
+        if unmodelled:
+            listed = "、".join(f"「{label}」" for label in unmodelled)
+            self.note(unit, header_rows[-1].place, f"{listed}列没有对应的字段，未导入")
+        return _GoalLayout(width, header_width, groups)
+
+    def _goal_fields(self, unit: Unit, header: Row, labels: list[tuple[str, ...]]) -> list[str]:
+        fields: list[str] = []
         for index, path in enumerate(labels):
-            field_name = _goal_field(path)
+            field_name = goal_field(path)
             if field_name is None:
                 label = "/".join(path) or f"第 {index + 1} 列（无表头）"
                 raise self.fail(
@@ -768,44 +829,199 @@ class Interpreter:
         for required, label in (("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"), ("value", "指标值")):
             if required not in fields:
                 raise self.fail(unit, header.place, f"缺少“{label}”列")
-        seen = [f for f in fields if f != "_ignore"]
-        duplicated = {f for f in seen if seen.count(f) > 1}
-        if duplicated:
-            names = "、".join("/".join(labels[i]) for i, f in enumerate(fields) if f in duplicated)
-            raise self.fail(unit, header.place, f"有重复的列：{names}")
         return fields
 
-    def _goal_preamble(self, unit: Unit, row: Row, project: Project, goal_lines: list[str]) -> None:
-        cells = [c.strip() for c in row.cells]
-        texts = [c for c in cells if c]
-        if not texts:
-            return
-        label = clean(texts[0])
-        rest = list(dict.fromkeys(texts[1:]))
-        if re.search(r"(绩效目标|总体目标|年度目标|项目目标)$", label):
-            goal_lines.extend(rest)
-        elif label in ("项目名称", "项目") and rest:
-            project.name = rest[0]
-        elif label in ("项目编码", "项目代码") and rest:
-            project.code = rest[0]
-        elif re.match(r"^\d+[.、．]", label) and goal_lines:
-            goal_lines.extend(texts)  # a further numbered goal item on its own row
-        elif not self._preamble_amount(unit, row, project, texts):
-            self.note(unit, row.place, f"未能识别的行“{'、'.join(texts)[:40]}”，未导入")
+    def _goal_row(self, unit: Unit, row: Row, layout: _GoalLayout) -> _RowText:
+        """One indicator row's text by field; a value written over several cells is read as one."""
+        row_width = sum(row.spans) if row.spans else len(row.cells)
+        if row_width != layout.width:
+            raise self._width_error(unit, row, row_width, layout.header_width)
+        cells = _expand_with_sources(row, layout.width)
+        text = _RowText()
+        for field_name, columns in layout.groups:
+            if field_name in IGNORED_FIELDS:
+                continue
+            sources = dict.fromkeys(cells[column][1] for column in columns)  # a merged cell counts once
+            parts = [row.cells[source].strip() for source in sources]
+            split = split_value_parts(parts) if len(parts) > 1 and field_name in _VALUE_FIELDS else None
+            if split is not None:
+                text.values[field_name] = split[1]
+                text.qualifiers[field_name] = split[0]
+                if split[2]:
+                    text.units[field_name] = split[2]
+            elif len(parts) > 1 and field_name in _VALUE_FIELDS and layout.width != layout.header_width:
+                raise self._width_error(unit, row, row_width, layout.header_width)  # the widening guessed wrong
+            else:
+                text.values[field_name] = "".join(parts)
+        return text
 
-    def _preamble_amount(self, unit: Unit, row: Row, project: Project, texts: list[str]) -> bool:
-        """A 资金 row of a goal table (``年度资金总额 | 100``), possibly behind a label cell (``项目资金（万元）``)."""
-        for index, text in enumerate(texts[:-1]):
-            label = clean(text)
-            if not re.search(r"(资金总额|预算金额|项目金额|年度预算|预算资金|资金合计|项目资金)", label):
+    def _width_error(self, unit: Unit, row: Row, row_width: int, header_width: int) -> ImportFailure:
+        what = "缺列" if row_width < header_width else "多列"
+        return self.fail(
+            unit, row.place, f"这一行有 {row_width} 列，表头有 {header_width} 列（{what}），请按表头补齐后再导入"
+        )
+
+    def _qualify(self, unit: Unit, row: Row, indicator: Indicator, text: _RowText) -> None:
+        """Fold 指标性质 / 指标方向 / split-value cells into the row: comparators stay with the value as written,
+        定性/定量 says nothing to keep, 正向/反向 is the direction."""
+        indicator.unit = text.values.get("unit") or text.units.get("value") or None
+        mid_unit = text.units.get("mid_term_value")
+        if indicator.mid_term_value is not None and mid_unit and mid_unit != indicator.unit:
+            indicator.mid_term_value += mid_unit
+        nature = text.values.get("nature", "").strip()
+        nature = "" if is_placeholder(nature) else nature
+        shared: list[str] = []  # the 指标性质 column's comparator: it applies to both values of the row
+        if qualifier(nature) is Qualifier.DIRECTION:
+            indicator.direction = direction(nature)
+        elif qualifier(nature) is Qualifier.COMPARATOR or (nature and qualifier(nature) is None):
+            shared.append(nature)  # an unknown 指标性质 stays with the value rather than being dropped
+        for field_name in _VALUE_FIELDS:
+            own = text.qualifiers.get(field_name, [])
+            for part in own:
+                if qualifier(part) is Qualifier.DIRECTION:
+                    indicator.direction = indicator.direction or direction(part)
+            comparators = shared + [part for part in own if qualifier(part) is Qualifier.COMPARATOR]
+            current = getattr(indicator, field_name)
+            if comparators and current is not None:
+                setattr(indicator, field_name, "".join(comparators) + current)
+        stated = text.values.get("direction", "").strip()
+        if stated:
+            read = direction(stated)
+            if read is not None:
+                indicator.direction = read
+            elif qualifier(stated) is Qualifier.COMPARATOR and not shared:
+                indicator.value = stated + indicator.value  # a comparator typed under 指标方向
+            elif qualifier(stated) is not Qualifier.KIND and not is_placeholder(stated):
+                self.note(unit, row.place, f"指标方向“{stated}”无法识别，未导入该字段")
+
+    # The project block above the indicators -----------------------------------------------
+    def _goal_preamble(self, unit: Unit, rows: list[Row], project: Project) -> None:
+        """项目名称, 主管部门, 项目资金 and 总体目标 rows: label cells followed by their values, or a row of
+        labels (实施期目标 | 年度目标) with the values in the row below."""
+        goals: dict[Period, list[str]] = {period: [] for period in Period}
+        amounts: list[tuple[Label, str, Row, str]] = []
+        columns: dict[int, Label] = {}
+        group = ""  # a 项目资金（万元） label beside the amount rows: it may carry their unit
+        last_goal: Period | None = None
+        awaiting = False  # the row above was a goal label alone (绩效目标 across the table): this row is its text
+        for row in rows:
+            cells = _preamble_cells(row)
+            if not cells:
                 continue
-            value = clean(texts[index + 1])
-            if not _looks_numeric(re.sub(r"(百万元|千元|万元|亿元|元|万)$", "", value)):
+            labels = preamble_labels([text for _, text in cells])
+            specific = {
+                start: label
+                for (start, _), label in zip(cells, labels, strict=True)
+                if label is not None and label.kind in (LabelKind.GOAL, LabelKind.AMOUNT) and label.period is not Period.ANY
+            }
+            if all(labels) and specific:
+                columns = specific
+                group = next(
+                    (lb.text for lb in labels if lb and lb.kind is LabelKind.AMOUNT and lb.period is Period.ANY), group
+                )
                 continue
-            if project.budget_amount is None:
-                self._entered_amount(unit, row, project, label + clean(texts[0]), texts[index + 1])
-            return True
-        return False
+            unlabelled = [(start, text) for (start, text), label in zip(cells, labels, strict=True) if label is None]
+            if columns and unlabelled:
+                placed = self._under_columns(columns, row, cells, labels, unlabelled)
+                if placed is not None:
+                    for above, text in placed:
+                        if above.kind is LabelKind.GOAL:
+                            goals[above.period].append(text)
+                            last_goal = above.period
+                        else:
+                            amounts.append((above, text, row, group))
+                    continue
+            columns = {}
+            current: Label | None = None
+            recognised = valued = False
+            for (start, text), label in zip(cells, labels, strict=True):
+                if label is not None:
+                    if current is not None and current.kind is LabelKind.AMOUNT and label.kind is LabelKind.AMOUNT:
+                        group = current.text  # 项目资金（万元） | 年度资金总额 | 100
+                    current, recognised, valued = label, True, False
+                    if label.kind is LabelKind.GOAL:
+                        last_goal = label.period
+                    continue
+                valued = True
+                if current is None:
+                    if last_goal is not None and (awaiting or item_number(text) or start > 0):
+                        goals[last_goal].append(text)  # a further item of the goal above, on its own row
+                        recognised = True
+                elif current.kind is LabelKind.NAME:
+                    project.name = text
+                    current = Label(LabelKind.INFO)  # a second value cell is not a second name
+                elif current.kind is LabelKind.CODE:
+                    project.code = text
+                    current = Label(LabelKind.INFO)
+                elif current.kind is LabelKind.SUPERVISOR:
+                    if self.supervisor is None:
+                        self.supervisor = department_of(text)
+                elif current.kind is LabelKind.GOAL:
+                    if text not in goals[current.period]:
+                        goals[current.period].append(text)
+                elif current.kind is LabelKind.AMOUNT:
+                    amounts.append((current, text, row, group))
+                    current = Label(LabelKind.INFO)
+            awaiting = current is not None and current.kind is LabelKind.GOAL and not valued
+            if not recognised:
+                self.note(unit, row.place, f"未能识别的行“{'、'.join(t for _, t in cells)[:40]}”，未导入")
+        self._goal_text(unit, project, goals)
+        self._preamble_amount(unit, project, amounts)
+
+    def _under_columns(
+        self,
+        columns: dict[int, Label],
+        row: Row,
+        cells: list[tuple[int, str]],
+        labels: list[Label | None],
+        unlabelled: list[tuple[int, str]],
+    ) -> list[tuple[Label, str]] | None:
+        """The values of a row below a row of labels, each with the label above it; ``None`` if they don't fit."""
+        row_label = labels[0] if cells[0][0] not in columns else None
+        if sum(label is not None for label in labels) > (row_label is not None):
+            return None  # labels of its own: a row of another kind
+        if any(label.kind is LabelKind.GOAL for label in columns.values()):
+            if row_label is not None:
+                return None
+        elif row_label is None or row_label.kind not in (LabelKind.AMOUNT, LabelKind.AMOUNT_PART):
+            return None
+        elif row_label.kind is LabelKind.AMOUNT_PART:
+            return []  # 其中：财政拨款 | 300 | 100: a part of the total, which is what is kept
+        ordered = [columns[start] for start in sorted(columns)]
+        if row.spans is not None and all(start in columns for start, _ in unlabelled):
+            return [(columns[start], text) for start, text in unlabelled]
+        texts = [text for _, text in unlabelled]
+        if len(texts) == len(ordered):
+            return list(zip(ordered, texts, strict=True))
+        if all(label.kind is LabelKind.GOAL for label in ordered):
+            # A text extraction gives each paragraph of a cell a line: items numbered from 1 begin a cell.
+            chunks: list[list[str]] = []
+            for text in texts:
+                if not chunks or item_number(text) in ("1", "一"):
+                    chunks.append([])
+                chunks[-1].append(text)
+            if len(chunks) == len(ordered):
+                return [(label, text) for label, chunk in zip(ordered, chunks, strict=True) for text in chunk]
+        return None
+
+    def _goal_text(self, unit: Unit, project: Project, goals: dict[Period, list[str]]) -> None:
+        this_year = goals[Period.ANY] + goals[Period.ANNUAL]
+        mid_term = goals[Period.MID_TERM]
+        if this_year:
+            project.goal.goal_text = "\n".join(this_year)
+            if mid_term:
+                self.note(unit, "", f"项目“{project.name}”的实施期目标没有对应的字段，只导入了年度目标")
+        elif mid_term:
+            project.goal.goal_text = "\n".join(mid_term)
+            self.note(unit, "", f"项目“{project.name}”只有实施期目标，已作为绩效目标导入，请核对")
+
+    def _preamble_amount(self, unit: Unit, project: Project, amounts: list[tuple[Label, str, Row, str]]) -> None:
+        """The year's money: 年度资金总额 before an unqualified total; 实施期资金总额 is the whole period's."""
+        usable = [entry for entry in amounts if entry[0].period is not Period.MID_TERM and _amount_text(entry[1])]
+        usable.sort(key=lambda entry: entry[0].period is not Period.ANNUAL)
+        if usable:
+            label, text, row, group = usable[0]
+            self._entered_amount(unit, row, project, clean(label.text) + clean(group), text)
 
     def _entered_amount(self, unit: Unit, row: Row, project: Project, label: str, text: str) -> None:
         cleaned = clean(text)
@@ -826,19 +1042,25 @@ class Interpreter:
 
     def _weight(self, unit: Unit, row: Row, text: str) -> Decimal | None:
         try:
-            return parse_amount(text.rstrip("%％分"))
+            return parse_amount(text.strip().rstrip("%％分"))
         except AmountError:
             raise self.fail(unit, row.place, f"权重“{text}”无法读作数字") from None
 
     def _amount_from_cost(self, unit: Unit, project: Project) -> None:
         """The project's money from its 成本指标 ceiling, when the disclosure gives no amount."""
         frameworks = (get_framework("mof-2015"), get_framework("mof-2021"))
+        table_unit = normalise_unit(unit.unit_text) if unit.unit_text else None
         money_rows = []
         for indicator in project.goal.indicators:
             is_cost = any(
                 (level2 := fw.find_level2(indicator.level2)) is not None and level2.cost for fw in frameworks
             ) or "成本" in clean(indicator.level1) or "成本" in clean(indicator.level2)
-            parsed = parse_value(indicator.value)
+            text = indicator.value
+            if indicator.unit and not clean(text).endswith(clean(indicator.unit)):
+                text += indicator.unit  # the 度量单位 column
+            parsed = parse_value(text)
+            if is_cost and parsed.kind is not ValueKind.MONEY and table_unit and parsed.number is not None and not parsed.unit:
+                parsed = parse_value(text + table_unit)  # a bare figure in a table whose money is in 万元
             if is_cost and parsed.kind is ValueKind.MONEY and parsed.number is not None and parsed.unit:
                 money_rows.append((indicator, parsed))
         if not money_rows:
@@ -961,9 +1183,11 @@ def _starts_anew(table: Table, previous: Unit) -> bool:
     texts = [c.strip() for c in first.cells if c.strip()]
     if _is_title_row(texts) or all(_is_meta_cell(text) for text in texts):
         return True
-    label = clean(texts[0])
+    pair = split_label_value(texts[0])
+    label = preamble_label(pair[0] if pair else texts[0])
     has_indicators = any("一级指标" in {clean(c) for c in row.cells} for row in previous.rows)
-    return has_indicators and bool(re.search(r"(绩效目标|项目名称)$", label))
+    opens_goal = label is not None and label.kind in (LabelKind.NAME, LabelKind.GOAL)
+    return has_indicators and (opens_goal or bool(re.search(r"(绩效目标|项目名称)$", clean(texts[0]))))
 
 
 def _is_column_numbers(row: Row) -> bool:
@@ -1055,50 +1279,118 @@ def _three_public_category(item: str) -> str:
     return "other"
 
 
-_GOAL_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("_ignore", ("序号", "绩效指标", "年度绩效指标", "指标")),
-    ("level1", ("一级指标",)),
-    ("level2", ("二级指标",)),
-    ("level3", ("三级指标", "指标名称")),
-    ("description", ("绩效指标描述", "指标描述", "指标内容", "指标解释", "指标说明")),
-    ("basis", ("指标值确定依据", "指标值设定依据", "确定依据", "设定依据", "依据", "指标来源")),
-    ("mid_term_value", ("实施期指标值", "实施期目标值", "实施期目标", "实施期")),
-    ("value", ("年度指标值", "年度目标值", "指标值", "目标值", "年度目标", "年度")),
-    ("weight", ("权重", "分值", "指标权重", "权重(%)", "分值(分)")),
-    ("direction", ("指标方向", "正向反向", "正向/反向", "正/反向", "方向")),
-    ("unit", ("度量单位", "计量单位", "单位")),
-    ("nature", ("指标性质", "指标值性质", "运算符号")),
-)
+@dataclass(slots=True)
+class _GoalLayout:
+    """The indicator columns of a goal table: each field with the grid columns it is read from."""
+
+    width: int
+    header_width: int  # as the header is written; less than ``width`` where a merged 指标值 was widened
+    groups: list[tuple[str, list[int]]]
 
 
-def _goal_field(path: tuple[str, ...]) -> str | None:
-    if not path:
-        return None
-    leaf = path[-1]
-    joined = "".join(path)
-    for field_name, words in _GOAL_COLUMNS:
-        if leaf in words:
-            if field_name == "value" and "实施期" in joined:
-                return "mid_term_value"
-            return field_name
-    for field_name, words in _GOAL_COLUMNS:
-        if field_name != "_ignore" and any(word in leaf for word in words if len(word) > 2):
-            return field_name
-    return None
+_VALUE_FIELDS = ("value", "mid_term_value")
+
+
+@dataclass(slots=True)
+class _RowText:
+    """One indicator row's text by field, with what a value written over several cells held besides it."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    qualifiers: dict[str, list[str]] = field(default_factory=dict)  # value field → its ≥ / 定性 / 正向 cells
+    units: dict[str, str] = field(default_factory=dict)  # value field → the unit cell after it
+
+
+def _texts(row: Row) -> list[str]:
+    return [cell.strip() for cell in row.cells if cell.strip()]
+
+
+def _row_key(row: Row) -> tuple[str, ...]:
+    """A row's words, for telling a repeated header row: merges and blanks don't count."""
+    return tuple(clean(cell) for cell in row.cells if clean(cell))
 
 
 def _is_goal_subheader(row: Row) -> bool:
+    """The lower header row below 一级指标 …: 年度 | 实施期, or 指标性质 | 指标值 | 度量单位 under 指标值."""
     texts = [clean(c) for c in row.cells if clean(c)]
-    return bool(texts) and all(_goal_field((t,)) in ("mid_term_value", "value") for t in texts)
+    return bool(texts) and all(goal_field((t,)) not in (None, *IGNORED_FIELDS) for t in texts)
 
 
-def _direction(text: str) -> Direction | None:
-    text = clean(text)
-    if text in ("正向", "正", "正向指标", "越大越好", "↑", "+"):
-        return Direction.POSITIVE
-    if text in ("反向", "反", "反向指标", "越小越好", "↓", "-"):
-        return Direction.NEGATIVE
-    return None
+def _goal_segments(rows: list[Row]) -> list[tuple[str, list[Row]]]:
+    """A goal table's rows split where a further project begins (its 项目名称 row or its title row, after
+    the indicators of the one before), each with the title it opens with."""
+    segments: list[tuple[str, list[Row]]] = [("", [])]
+    indicators_begun = False
+    for row in rows:
+        texts = _texts(row)
+        if indicators_begun and texts:
+            pair = split_label_value(texts[0])
+            label = preamble_label(pair[0] if pair else texts[0])
+            if _is_title_row(texts):
+                segments.append((texts[0], []))
+                indicators_begun = False
+                continue
+            if label is not None and label.kind is LabelKind.NAME:
+                segments.append(("", []))
+                indicators_begun = False
+        if "一级指标" in {clean(c) for c in row.cells}:
+            indicators_begun = True
+        segments[-1][1].append(row)
+    return segments
+
+
+def _cell_starts(row: Row) -> list[int]:
+    """The grid column each cell starts at (the cell's index where the reader knows no spans)."""
+    if row.spans is None:
+        return list(range(len(row.cells)))
+    starts, column = [], 0
+    for span in row.spans:
+        starts.append(column)
+        column += span
+    return starts
+
+
+def _expand_with_sources(row: Row, width: int) -> list[tuple[str, int]]:
+    """Each grid column's text with the index of the cell it comes from, so a merged cell counts once."""
+    if row.spans:
+        cells = [(text, index) for index, (text, span) in enumerate(zip(row.cells, row.spans, strict=True)) for _ in range(span)]
+    else:
+        cells = [(text, index) for index, text in enumerate(row.cells)]
+    return cells + [("", len(row.cells))] * (width - len(cells))
+
+
+def _preamble_cells(row: Row) -> list[tuple[int, str]]:
+    """The non-blank cells of a row of the project block with their start columns; a cell holding a label
+    and its value (``项目名称：科普活动``) counts as the two."""
+    cells: list[tuple[int, str]] = []
+    for start, text in zip(_cell_starts(row), row.cells, strict=True):
+        text = text.strip()
+        if not text:
+            continue
+        pair = split_label_value(text)
+        cells.extend([(start, pair[0]), (start, pair[1])] if pair else [(start, text)])
+    return cells
+
+
+def _amount_text(text: str) -> bool:
+    """Whether a cell holds a figure, with or without its unit (``1,200.00``, ``300000元``)."""
+    return _looks_numeric(re.sub(r"(百万元|千元|万元|亿元|元|万)$", "", clean(text)))
+
+
+def _without_repeated_header(rows: list[Row], before: list[Row]) -> list[Row]:
+    """The rows of a table continuing ``before`` after a page break, without the header rows it repeats."""
+    header: set[tuple[str, ...]] = set()
+    for row in before:
+        if any(_looks_numeric(cell) for cell in row.cells):
+            break
+        header.add(_row_key(row))
+    for index, row in enumerate(before):
+        if "一级指标" in _row_key(row):
+            header.update(_row_key(r) for r in before[index : index + 2])
+    header.discard(())
+    start = 0
+    while start < len(rows) and (rows[start].is_blank or _row_key(rows[start]) in header):
+        start += 1
+    return rows[start:]
 
 
 def _project_name(title: str) -> str:
