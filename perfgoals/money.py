@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 #: How many 元 one unit is worth.  Keys are the unit words seen in budget documents.
@@ -160,6 +161,31 @@ def parse_user_amount(text: str, field_unit: str = "万元") -> Decimal:
 def rounding_tolerance(items: int) -> Decimal:
     """The largest difference publication rounding explains when ``items`` rounded figures are summed."""
     return ROUNDING_STEP * max(items, 1)
+
+
+_ONE, _HUNDRED = Decimal(1), Decimal(100)
+
+
+def rounding_factor(figures: Iterable[tuple[Decimal | None, str | None]]) -> Decimal:
+    """How many 万元 the coarsest rounding unit among ``figures`` (amount, unit) is: 0.01 of it is the
+    rounding step that :func:`rounding_tolerance` allows for each figure.
+
+    Usually the coarsest unit written (元 → 0.0001).  A figure in a finer unit may have been rounded
+    coarser than it is written: whole hundreds of 元 are a 万元 figure printed in 元, rounded to 0.01 万元,
+    and whole 元 were rounded to 1 元.  The step follows the rounding, never coarser than 0.01 万元.
+    """
+    factor = None
+    for amount, unit in figures:
+        in_yuan = UNIT_IN_YUAN.get(unit or "万元")
+        current = _ONE if in_yuan is None else in_yuan / WAN
+        if current < _ONE and amount:
+            if amount % _HUNDRED == 0:
+                current = min(_ONE, current * WAN)
+            elif amount % _ONE == 0:
+                current = min(_ONE, current * _HUNDRED)
+        if factor is None or current > factor:
+            factor = current
+    return _ONE if factor is None else factor
 
 
 def format_amount(amount: Decimal | None) -> str:

@@ -2,7 +2,8 @@
 
 A project is charged to one 功能分类 line, usually a 项 (7 digits); a 类 or 款 line covers every
 project charged to a line under it.  All money is compared in 万元 (:func:`perfgoals.money.to_wan`);
-a difference within publication rounding (0.005 per figure summed) is not a discrepancy.  The same
+a difference within publication rounding (0.005 of the figures' rounding unit per figure summed, as
+in the checks) is not a discrepancy.  The same
 comparison is made for 上年结转 against the projects funded from carry-over.
 
 Shared by the TUI's 对账 screen and the workbook export, so that both say the same thing.
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from perfgoals.models import BudgetLine, Department, FundSource, Project
-from perfgoals.money import AmountError, rounding_tolerance, to_wan
+from perfgoals.money import AmountError, rounding_factor, rounding_tolerance, to_wan
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class LineReconciliation:
     unpriced: list[Project] = field(default_factory=list)  # projects without an amount
     line_carryover_wan: Decimal | None = None
     carryover_projects_wan: Decimal = Decimal(0)
+    rounding: Decimal = Decimal(1)  # the figures' rounding unit in 万元 (:func:`perfgoals.money.rounding_factor`)
 
     @property
     def level(self) -> int:
@@ -43,7 +45,7 @@ class LineReconciliation:
 
     @property
     def tolerance(self) -> Decimal:
-        return rounding_tolerance(len(self.projects) + 1)
+        return rounding_tolerance(len(self.projects) + 1) * self.rounding
 
     @property
     def balanced(self) -> bool:
@@ -126,6 +128,10 @@ def reconcile(department: Department) -> Reconciliation:
                 line_carryover_wan=_line_wan(line.carryover, line.unit),
                 carryover_projects_wan=sum(
                     (amount for p, amount in priced if p.fund_source == FundSource.CARRYOVER), Decimal(0)
+                ),
+                rounding=rounding_factor(
+                    [(line.project, line.unit), (line.carryover, line.unit)]
+                    + [(p.budget_amount, p.amount_unit) for p in projects]
                 ),
             )
         )

@@ -75,3 +75,23 @@ def test_units() -> None:
 def test_rounding_tolerance() -> None:
     assert rounding_tolerance(10) == D("0.050")
     assert rounding_tolerance(0) == D("0.005")
+
+
+def test_rounding_factor_follows_how_figures_were_rounded() -> None:
+    from decimal import Decimal as D
+
+    from perfgoals.money import rounding_factor
+
+    assert rounding_factor([(D("1135.10"), "万元"), (D("418.84"), "万元")]) == 1
+    assert rounding_factor([(D("1009.40"), "元"), (D("1000.37"), "元")]) == D("0.0001")  # to the cent
+    assert rounding_factor([(D("1009"), "元"), (D("1001"), "元")]) == D("0.01")  # to the 元
+    # Whole hundreds of 元 are 万元 figures printed in 元: rounded to 0.01 万元.
+    assert rounding_factor([(D("11351000.00"), "元"), (D("4188400"), "元")]) == 1
+    # The coarsest figure decides, as with units; blanks and zeros say nothing about rounding.
+    assert rounding_factor([(D("1000.00"), "元"), (D("1009.40"), "元"), (None, "元"), (D(0), "元")]) == 1
+    assert rounding_factor([(D("1009.40"), "元"), (D(0), "元")]) == D("0.0001")
+    assert rounding_factor([(D("7.29"), "万元"), (D("1009.40"), "元")]) == 1
+    assert rounding_factor([(D("1234.5"), "千元")]) == D("0.1")
+    assert rounding_factor([(D("1234"), "千元")]) == 1  # promoted no coarser than 0.01 万元...
+    assert rounding_factor([(D("1.5"), "亿元")]) == 10000  # ...but a figure in 亿元 was rounded to 0.01 亿元
+    assert rounding_factor([]) == 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from perfgoals.money import UNIT_IN_YUAN, WAN, AmountError, rounding_tolerance, to_wan
+from perfgoals.money import UNIT_IN_YUAN, WAN, AmountError, rounding_factor, rounding_tolerance, to_wan
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -178,20 +178,18 @@ def compare(
     if total is None:
         return None
     values: list[Decimal] = []
-    units: list[str | None] = [published[1]]
     for amount, unit in parts:
         if amount is None:
             continue
         value = wan(amount, unit)
         if value is not None:
             values.append(value)
-            units.append(unit)
     if not values:
         return None
     computed = sum(values, ZERO)
     if computed == total and not keep_ok:
         return None
-    factor = coarsest(units)
+    factor = rounding_factor([*parts, published])
     status = settle(computed, total, items=len(values), factor=factor)
     if status is Status.OK and not keep_ok:
         return None

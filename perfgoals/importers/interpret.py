@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -18,6 +18,20 @@ from enum import Enum
 from pydantic import ValidationError
 
 from perfgoals.framework import DEFAULT_FRAMEWORK, get_framework
+from perfgoals.importers.budget_layout import (
+    BLANK_FIGURES,
+    SUMMARY_ITEM_WORDS,
+    TOTAL_WORDS,
+    Column,
+    Part,
+    amount_columns,
+    budget_title_key,
+    expense_part,
+    income_part,
+    is_table_note,
+    side_word,
+    title_and_unit,
+)
 from perfgoals.importers.errors import ImportFailure
 from perfgoals.importers.goal_layout import (
     IGNORED_FIELDS,
@@ -39,7 +53,7 @@ from perfgoals.importers.goal_layout import (
     split_label_value,
     split_value_parts,
 )
-from perfgoals.importers.source import Paragraph, Row, SourceDocument, Table
+from perfgoals.importers.source import Block, Paragraph, Row, SourceDocument, Table
 from perfgoals.models import (
     DEFAULT_UNIT,
     AmountSource,
@@ -99,10 +113,11 @@ _DEPT_CELL = re.compile(r"^\s*(\d{2,})\s*([^\d\s:：、.．,，)）\]年月日�
 _DEPT_FIELD = re.compile(r"(?:编制部门|编制单位|部门名称|预算部门|单位名称|部门)\s*[:：]\s*(?:(\d{2,})\s*)?(\S+)")
 _YEAR_FIELD = re.compile(r"(?:预算年度|年度)\s*[:：]\s*(\d{4})")
 _YEAR_LINE = re.compile(r"^(?:[（(]\s*(\d{4})\s*年度?\s*[)）]|(\d{4})\s*年度)$")  # "（2024年度）" under a title
-_UNIT_FIELD = re.compile(r"(?:金额单位|单位)\s*[:：]\s*(百万元|千元|万元|亿元|元)")
+_UNIT_FIELD = re.compile(r"(?:金额单位|单位)\s*[:：]\s*(?:人民币)?\s*(百万元|千元|万元|亿元|元)")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-_CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
-_TOTAL_WORDS = ("合计", "总计")
+#: A code and its name in one cell: ``2060702 科普活动``, ``2060702科普活动``, ``[206]科学技术支出``.
+_CODE_AND_NAME = re.compile(r"^[\[【(（]?\s*(\d{3}(?:\d{2}){0,2})\s*[\]】)）]?\s*[-－—:：、.．]?\s*([^\d\s].*)$")
+_TOTAL_WORDS = TOTAL_WORDS
 
 
 def _is_meta_cell(text: str) -> bool:
@@ -168,8 +183,10 @@ class Interpreter:
         self.notes.append(Note(where, message))
 
     def amount(self, unit: Unit, row: Row, column: str, text: str) -> Decimal | None:
+        if clean(text) in BLANK_FIGURES:
+            return None  # a dash or slash written for "nothing here": blank, not zero
         try:
-            return parse_amount(text)
+            return parse_amount(text.replace("\u2212", "-"))  # a typographic minus sign
         except AmountError as exc:
             raise self.fail(unit, row.place, f"「{column}」列的“{text.strip()}”无法读作金额（{exc}）") from None
 
@@ -179,7 +196,7 @@ class Interpreter:
         units: list[Unit] = []
         pending: list[Paragraph] = []
         previous: Unit | None = None
-        for block in self.document.blocks:
+        for block in _split_at_titles(self.document.blocks):
             if isinstance(block, Paragraph):
                 pending.append(block)
                 continue
@@ -188,6 +205,8 @@ class Interpreter:
             continued = any(is_continuation(p.text) for p in texts) and all(
                 is_continuation(p.text) or _is_meta_cell(p.text) for p in texts
             )
+            # A budget table whose title is printed again on the next page, word for word, goes on too.
+            continued = continued or (previous is not None and _same_budget_title(texts, previous))
             if previous is not None and (continued or (not texts and not _starts_anew(block, previous))):
                 previous.rows.extend(_without_repeated_header(block.rows, previous.rows))
                 pending = []
@@ -205,6 +224,11 @@ class Interpreter:
         # Paragraphs right above the table may hold the unit line and the department line.
         for paragraph in reversed(paragraphs):
             text = paragraph.text.strip()
+            titled = title_and_unit(text)
+            if titled is not None and len(text) <= 80:  # 部门收支总表（单位：元）
+                title, title_place = titled[0], paragraph.place
+                meta.append(titled[1])
+                break
             if _is_meta_cell(text) and len(text) < 80:
                 meta.append(text)
                 continue
@@ -216,6 +240,12 @@ class Interpreter:
             first = rows[0]
             texts = [c.strip() for c in first.cells if c.strip()]
             if not texts:
+                rows.pop(0)
+                continue
+            titled = title_and_unit(texts[0]) if len(set(texts)) == 1 else None
+            if titled is not None:
+                title, title_place = titled[0], first.place
+                meta.append(titled[1])
                 rows.pop(0)
                 continue
             if all(_is_meta_cell(text) for text in texts):
@@ -231,7 +261,7 @@ class Interpreter:
         for text in meta:
             match = _UNIT_FIELD.search(text)
             if match:
-                unit_text = text
+                unit_text = f"单位：{match.group(1)}"  # as money.normalise_unit reads it (单位：人民币元 too)
             self._department_from(text)
         return Unit(title, title_place, table, rows, unit_text, meta)
 
@@ -265,6 +295,7 @@ class Interpreter:
             return Kind.GOAL
         if re.search(r"绩效目标(?:申报)?表$", title):
             return Kind.DEPARTMENT_GOAL if "整体" in title else Kind.GOAL
+        title = budget_title_key(title)
         if "三公" in title:
             return Kind.THREE_PUBLIC
         if "政府采购" in title:
@@ -283,23 +314,40 @@ class Interpreter:
             re.search("一般公共预算|政府性基金|国有资本经营", title) and title.endswith("支出表")
         ):
             return Kind.FISCAL_FUNCTION
+        if title.endswith("支出表") and not re.search("项目支出|采购|明细", title):
+            return Kind.EXPENDITURE  # 部门支出预算表
         return None
 
     # ----------------------------------------------------------------- headers
     def split_header(self, unit: Unit) -> tuple[list[Row], list[Row]]:
-        """Header rows and data rows: data starts at the first row holding a figure."""
+        """Header rows and data rows: data starts at the first row holding a figure.
+
+        Blank rows, notes written across the table (``本部门无此项支出``, ``注：…``), and the header, title or
+        unit rows a table repeats after a page break are neither.
+        """
         header: list[Row] = []
         data: list[Row] = []
+        header_keys: set[tuple[str, ...]] = set()
+        header_firsts: set[str] = set()  # the first words of the header rows, to pass over most rows cheaply
         for row in unit.rows:
-            if row.is_blank:
-                continue
-            first = clean(row.cells[0]) if row.cells else ""
+            texts = [cell.strip() for cell in row.cells if cell.strip()]
+            if not texts or (len(texts) == 1 and is_table_note(texts[0])):
+                continue  # a blank row, or a note across the table
+            first = clean(row.cells[0])
             if not data and (first == "栏次" or _is_column_numbers(row)):
+                continue
+            if data and (
+                first == "栏次"
+                or (first in header_firsts and _row_key(row) in header_keys)
+                or _is_repeated_top(texts, unit)
+            ):
                 continue
             if data or any(_looks_numeric(cell) for cell in row.cells):
                 data.append(row)
             else:
                 header.append(row)
+                header_keys.add(_row_key(row))
+                header_firsts.add(first)
         return header, data
 
     @staticmethod
@@ -318,23 +366,37 @@ class Interpreter:
                 cells = [cells[0]] * (width - len(cells)) + cells
         return cells + [""] * (width - len(cells))
 
-    def labels(self, header: list[Row], width: int) -> list[tuple[str, ...]]:
-        """Each column's header path, top to bottom (e.g. ``('本年收入', '小计')``)."""
+    def labels(self, header: list[Row], width: int, *, as_written: bool = False) -> list[tuple[str, ...]]:
+        """Each column's header path, top to bottom (e.g. ``('本年收入', '小计')``); cleaned for matching,
+        or ``as_written`` (only stripped) where a header text is kept."""
         if not header:
             return [()] * width
         grid: list[list[str]] = []
-        below: list[str] | None = None
+        below: list[str] | None = None  # the row below, spread over the grid columns
+        below_cells: list[str] = []  # the row below as written: a merged cell once
+        below_owner: list[int] = []  # grid column → the cell of the row below covering it (-1: none)
         for row in reversed(header):
-            cells = [clean(c) for c in row.cells]
+            cells = [c.strip() if as_written else clean(c) for c in row.cells]
+            owner: list[int] | None = None
             if row.spans:
-                expanded = [c for c, s in zip(cells, row.spans, strict=True) for _ in range(s)]
+                owner = [i for i, s in enumerate(row.spans) for _ in range(s)]
             elif len(cells) == width or below is None:
-                expanded = cells
+                owner = list(range(len(cells)))
             else:
-                expanded = _align_parent(cells, below)
-            expanded = (expanded + [""] * width)[:width]
+                # A text extraction collapses merges: each cell of this row stands over a group of the
+                # row's cells below (which may themselves stand over several columns, in a third row).
+                groups = _cell_groups(below_cells, len(cells))
+                if groups is not None:
+                    parent = {member: number for number, group in enumerate(groups) for member in group}
+                    owner = [parent.get(cell, -1) for cell in below_owner]
+            if owner is None:
+                expanded = _align_parent(cells, below or [])
+                owner = list(range(width))
+                cells = (expanded + [""] * width)[:width]
+            owner = (owner + [-1] * width)[:width]
+            expanded = [cells[o] if 0 <= o < len(cells) else "" for o in owner]
             grid.insert(0, expanded)
-            below = expanded
+            below, below_cells, below_owner = expanded, cells, owner
         return [tuple(dict.fromkeys(r[c] for r in grid if r[c])) for c in range(width)]
 
     # ----------------------------------------------------------------- run
@@ -410,22 +472,41 @@ class Interpreter:
         return unit_word
 
     # ----------------------------------------------------------------- function tables
-    def _function_rows(self, unit: Unit) -> tuple[list[tuple[str, ...]], list[tuple[Row, list[str], str, str]]]:
-        """Column labels, and each data row with its code and name (code ``""`` for the 合计 row)."""
+    def _function_rows(
+        self, unit: Unit
+    ) -> tuple[list[tuple[int, tuple[str, ...]]], list[tuple[Row, list[str], str, str]]]:
+        """The amount columns with their header paths, and each data row with its code and name (code ``""``
+        for the 合计 row).
+
+        The code is read from a 科目编码 column, from 类 | 款 | 项 columns (a row may print only its own
+        part), or from one cell holding code and name (``2060702 科普活动``, under 功能分类科目).
+        """
         header, data = self.split_header(unit)
         width = self.width(header + data)
         labels = self.labels(header, width)
         code_col = _find(labels, lambda path: any("编码" in p or p in ("科目代码", "代码") for p in path))
         name_col = _find(labels, lambda path: any("名称" in p for p in path))
-        split_cols = [_find(labels, lambda path, w=w: path[-1:] == (w,)) for w in ("类", "款", "项")]
+        if name_col is None:  # the names under 项目 or 功能分类科目 (which may hold the codes too)
+            name_col = next(
+                (i for i, path in enumerate(labels) if i != code_col and path and (path[-1] == "项目" or "科目" in path[-1])),
+                None,
+            )
+        if name_col == code_col:
+            name_col = None  # 科目编码及名称: one column holds both
+        split_cols = [
+            col for col in (_find(labels, lambda path, w=w: path[-1:] == (w,)) for w in ("类", "款", "项"))
+            if col is not None
+        ]
+        label_cols = {col for col in (code_col, name_col, *split_cols) if col is not None}
+        columns = [(index, path) for index, path in amount_columns(labels) if index not in label_cols]
         result = []
         parents = ["", ""]  # the 类 and 款 of the rows above, for layouts that print only the new part
         for row in data:
             cells = self.expand(row, width)
             code = cells[code_col].strip() if code_col is not None else ""
             name = cells[name_col].strip() if name_col is not None else ""
-            if all(col is not None for col in split_cols):
-                code = _split_code([clean(cells[col]) for col in split_cols if col is not None], parents)
+            if len(split_cols) >= 2:  # 类 | 款 (| 项)
+                code = _split_code([clean(cells[col]) for col in split_cols], parents)
             if code and not name:
                 match = _CODE_AND_NAME.match(code)
                 if match:
@@ -439,9 +520,9 @@ class Interpreter:
                 result.append((row, cells, "", clean(name) or code))
             elif _CODE.match(code):
                 result.append((row, cells, code, name))
-            elif any(_looks_numeric(c) for i, c in enumerate(cells) if i not in (code_col, name_col, 0)):
+            elif any(_looks_numeric(c) for i, c in enumerate(cells) if i not in (*label_cols, 0)):
                 self.note(unit, row.place, f"科目编码“{code}”无法识别，该行未导入")
-        return labels, result
+        return columns, result
 
     def _line(self, code: str, name: str, unit_word: str) -> LineAmounts:
         if not code:
@@ -460,42 +541,73 @@ class Interpreter:
             return amount
         return from_wan(to_wan(amount, unit_word), line.unit)
 
+    def _figures(self, unit: Unit, row: Row, cells: list[str], columns: list[Column]) -> list[tuple[Column, Decimal | None]]:
+        return [(column, self.amount(unit, row, "/".join(column.path), cells[column.index])) for column in columns]
+
+    def _note_unkept(self, unit: Unit, columns: list[Column], parts: tuple[Part, ...], whole: dict[Part, str]) -> None:
+        """Say which detail columns (人员经费 | 公用经费 under 基本支出 …) have no field of their own."""
+        for part in parts:
+            names = [column.name for column in columns if column.part is part]
+            if names:
+                listed = "、".join(f"「{name}」" for name in names)
+                self.note(unit, "", f"{listed}列是{whole[part]}的明细，没有对应的字段，未单独导入")
+
     def read_expenditure(self, unit: Unit) -> None:
         unit_word = self.table_unit(unit)
-        labels, rows = self._function_rows(unit)
-        columns = _amount_columns(labels, exclude=("序号", "编码", "名称", "栏次"))
+        found, rows = self._function_rows(unit)
+        columns = [Column(index, path, expense_part(path)) for index, path in found]
+        present = {column.part for column in columns}
+        self._note_unkept(unit, columns, (Part.BASIC_PART, Part.PROJECT_PART), _WHOLE)
         for row, cells, code, name in rows:
             line = self._line(code, name, unit_word)
-            for index, path in columns:
-                value = self._in_line_unit(line, self.amount(unit, row, "/".join(path), cells[index]), unit_word)
-                leaf = path[-1]
-                if leaf in _TOTAL_WORDS:
+            details: dict[Part, list[Decimal | None]] = {Part.BASIC_PART: [], Part.PROJECT_PART: []}
+            for column, amount in self._figures(unit, row, cells, columns):
+                value = self._in_line_unit(line, amount, unit_word)
+                if column.part is Part.TOTAL:
                     line.total = value
-                elif "基本支出" in leaf:
+                elif column.part is Part.BASIC:
                     line.basic = value
-                elif "项目支出" in leaf:
+                elif column.part is Part.PROJECT:
                     line.project = value
+                elif column.part in details:
+                    details[column.part].append(value)
                 elif value is not None:
-                    line.other_expenses[leaf] = value
+                    line.other_expenses[column.name] = value
+            # Without a 小计 column, 基本支出 is what its printed parts add up to.
+            if Part.BASIC not in present and Part.BASIC_PART in present:
+                line.basic = _sum(details[Part.BASIC_PART])
+            if Part.PROJECT not in present and Part.PROJECT_PART in present:
+                line.project = _sum(details[Part.PROJECT_PART])
 
     def read_income(self, unit: Unit) -> None:
         unit_word = self.table_unit(unit)
-        labels, rows = self._function_rows(unit)
-        columns = _amount_columns(labels, exclude=("序号", "编码", "名称", "栏次"))
+        found, rows = self._function_rows(unit)
+        columns = [Column(index, path, income_part(path)) for index, path in found]
+        present = {column.part for column in columns}
+        self._note_unkept(unit, columns, (Part.CARRYOVER_PART,), _WHOLE)
         for row, cells, code, name in rows:
             line = self._line(code, name, unit_word)
-            for index, path in columns:
-                value = self._in_line_unit(line, self.amount(unit, row, "/".join(path), cells[index]), unit_word)
-                leaf = path[-1]
-                under_current = any("本年收入" in p for p in path[:-1])
-                if "结转" in leaf or "结余" in leaf:
+            sources: list[Decimal | None] = []
+            carried: list[Decimal | None] = []
+            for column, amount in self._figures(unit, row, cells, columns):
+                value = self._in_line_unit(line, amount, unit_word)
+                if column.part is Part.CARRYOVER:
                     line.carryover = value
-                elif leaf in _TOTAL_WORDS and not under_current:
+                elif column.part is Part.CARRYOVER_PART:
+                    carried.append(value)
+                elif column.part is Part.INCOME_TOTAL:
                     line.income_total = value
-                elif leaf in ("小计", *_TOTAL_WORDS) or leaf == "本年收入":
+                elif column.part is Part.INCOME_CURRENT:
                     line.income_current = value
-                elif value is not None:
-                    line.income_sources[leaf] = value
+                elif column.part is Part.SOURCE:
+                    sources.append(value)
+                    if value is not None:
+                        line.income_sources[column.name] = value
+            # A table listing the sources without a 本年收入 (小计) column: this year's income is their sum.
+            if Part.INCOME_CURRENT not in present and Part.SOURCE in present:
+                line.income_current = _sum(sources)
+            if Part.CARRYOVER not in present and Part.CARRYOVER_PART in present:
+                line.carryover = _sum(carried)
 
     def read_fiscal_function(self, unit: Unit) -> None:
         unit_word = self.table_unit(unit)
@@ -508,35 +620,44 @@ class Interpreter:
             nature = "国有资本经营预算"
         else:
             nature = "财政拨款"
-        labels, rows = self._function_rows(unit)
-        columns = _amount_columns(labels, exclude=("序号", "编码", "名称", "栏次"))
+        found, rows = self._function_rows(unit)
+        columns = [Column(index, path, expense_part(path)) for index, path in found]
+        present = {column.part for column in columns}
+        self._note_unkept(unit, columns, (Part.BASIC_PART, Part.PROJECT_PART), _WHOLE)
         for row, cells, code, name in rows:
             line = self._line(code, name, unit_word)
             split = line.fiscal.setdefault(nature, FiscalSplit())
-            for index, path in columns:
-                value = self._in_line_unit(line, self.amount(unit, row, "/".join(path), cells[index]), unit_word)
-                leaf = path[-1]
-                if leaf in _TOTAL_WORDS:
+            details: dict[Part, list[Decimal | None]] = {Part.BASIC_PART: [], Part.PROJECT_PART: []}
+            for column, amount in self._figures(unit, row, cells, columns):
+                value = self._in_line_unit(line, amount, unit_word)
+                if column.part is Part.TOTAL:
                     split.total = value
-                elif "基本" in leaf:
+                elif column.part is Part.BASIC:
                     split.basic = value
-                elif "项目" in leaf:
+                elif column.part is Part.PROJECT:
                     split.project = value
+                elif column.part in details:
+                    details[column.part].append(value)
+            if Part.BASIC not in present and Part.BASIC_PART in present:
+                split.basic = _sum(details[Part.BASIC_PART])
+            if Part.PROJECT not in present and Part.PROJECT_PART in present:
+                split.project = _sum(details[Part.PROJECT_PART])
 
     def read_economic(self, unit: Unit) -> None:
         unit_word = self.table_unit(unit)
-        labels, rows = self._function_rows(unit)
-        columns = _amount_columns(labels, exclude=("序号", "编码", "名称", "栏次"))
+        found, rows = self._function_rows(unit)
+        columns = [Column(index, path, Part.FIGURE) for index, path in found]
         for row, cells, code, name in rows:
+            if len(code) not in (0, 3, 5):
+                self.note(unit, row.place, f"经济分类科目编码“{code}”应为 3 位（类）或 5 位（款），该行未导入")
+                continue
             line = EconomicLine(code=code, name=name, unit=unit_word)
-            for index, path in columns:
-                value = self.amount(unit, row, "/".join(path), cells[index])
-                leaf = path[-1]
-                if leaf in _TOTAL_WORDS:
+            for column, value in self._figures(unit, row, cells, columns):
+                if column.name in _TOTAL_WORDS:
                     line.total = value
-                elif "人员" in leaf:
+                elif "人员" in column.name:
                     line.personnel = value
-                elif "公用" in leaf:
+                elif "公用" in column.name:
                     line.public = value
             self.economic.append(line)
 
@@ -544,34 +665,74 @@ class Interpreter:
     def _summary(self, unit: Unit, table: SummaryTable) -> None:
         unit_word = self.table_unit(unit)
         header, data = self.split_header(unit)
+        # A stacked table's first side heading (收入) comes before any figure: it is a row, not the header.
+        while header and _side_row(header[-1]) is not None:
+            data.insert(0, header.pop())
         width = self.width(header + data)
         labels = self.labels(header, width)
-        starts = [i for i, path in enumerate(labels) if path and path[-1] in ("项目", "收入项目", "支出项目")]
-        if len(starts) < 2:
+        starts = [i for i, path in enumerate(labels) if path and path[-1] in SUMMARY_ITEM_WORDS]
+        if not starts:
             raise self.fail(unit, "表头", "找不到“收入”和“支出”两侧的“项目”列")
+        if len(starts) == 1:
+            self._stacked_summary(unit, table, unit_word, data, labels, starts[0])
+            return
         position_col = _find(labels, lambda path: bool(path) and path[-1] == "序号")
         sides: list[tuple[str, int, list[int]]] = []
         for n, start in enumerate(starts):
             end = starts[n + 1] if n + 1 < len(starts) else width
             path = labels[start]
-            side = "支出" if any("支出" in p for p in path[:-1]) else "收入"
-            if not any(p in ("收入", "支出") or "收入" in p or "支出" in p for p in path[:-1]):
-                side = "收入" if n == 0 else "支出"
+            named = [word for word in ("支出", "收入") if any(word in p for p in path)]
+            side = named[0] if named else ("收入" if n == 0 else "支出")
             sides.append((side, start, list(range(start + 1, end))))
         for number, row in enumerate(data, start=1):
             cells = self.expand(row, width)
             position = _position(cells, position_col, number)
             for side, start, amount_cols in sides:
                 item = cells[start].strip()
-                amounts: dict[str, Decimal] = {}
-                for col in amount_cols:
-                    value = self.amount(unit, row, "/".join(labels[col]), cells[col])
-                    if value is not None:
-                        amounts[labels[col][-1] if labels[col] else f"第{col + 1}列"] = value
+                amounts = self._summary_amounts(unit, row, cells, labels, amount_cols)
                 if item or amounts:
                     self.summary.append(
                         SummaryRow(table=table, side=side, position=position, item=item, unit=unit_word, amounts=amounts)
                     )
+
+    def _summary_amounts(
+        self, unit: Unit, row: Row, cells: list[str], labels: list[tuple[str, ...]], columns: list[int]
+    ) -> dict[str, Decimal]:
+        amounts: dict[str, Decimal] = {}
+        for col in columns:
+            value = self.amount(unit, row, "/".join(labels[col]), cells[col])
+            if value is not None:
+                amounts[labels[col][-1] if labels[col] else f"第{col + 1}列"] = value
+        return amounts
+
+    def _stacked_summary(
+        self, unit: Unit, table: SummaryTable, unit_word: str, data: list[Row], labels: list[tuple[str, ...]], item_col: int
+    ) -> None:
+        """A 收支总表 with 收入 above 支出 in the same columns: the side is named by a heading row (收入 / 二、支出)
+        or by a column beside the items (a cell merged down each side)."""
+        width = len(labels)
+        position_col = _find(labels, lambda path: bool(path) and path[-1] == "序号")
+        label_cols = [col for col in range(item_col) if col != position_col]
+        amount_cols = list(range(item_col + 1, width))
+        side: str | None = None
+        for number, row in enumerate(data, start=1):
+            cells = self.expand(row, width)
+            item = cells[item_col].strip()
+            named = [found for col in label_cols if (found := side_word(cells[col])) is not None]
+            heading = side_word(item)
+            if named:
+                side = named[0]
+            elif heading is not None and all(not cells[col].strip() or cells[col] == item for col in amount_cols):
+                side = heading  # a heading row: 收入 / 二、支出
+                continue
+            if side is None:
+                side = "支出" if "支出" in item else "收入"
+            amounts = self._summary_amounts(unit, row, cells, labels, amount_cols)
+            if item or amounts:
+                position = _position(cells, position_col, number)
+                self.summary.append(
+                    SummaryRow(table=table, side=side, position=position, item=item, unit=unit_word, amounts=amounts)
+                )
 
     def read_budget_summary(self, unit: Unit) -> None:
         self._summary(unit, SummaryTable.BUDGET)
@@ -587,7 +748,13 @@ class Interpreter:
         labels = self.labels(header, width)
         position_col = _find(labels, lambda path: bool(path) and path[-1] == "序号")
         item_col = _find(labels, lambda path: bool(path) and path[-1] in ("项目", "科目", "项目名称"))
+        across = self._three_public_columns(labels, self.labels(header, width, as_written=True))
+        if across:
+            self._three_public_across(unit, unit_word, data, labels, across, item_col)
+            return
         if item_col is None:
+            if not data:
+                return  # an empty table (本部门无“三公”经费): nothing to place
             raise self.fail(unit, "表头", "找不到“项目”列")
         columns = [(i, path) for i, path in enumerate(labels) if i not in (position_col, item_col)]
         for number, row in enumerate(data, start=1):
@@ -605,6 +772,55 @@ class Interpreter:
                 elif value is not None:
                     entry.amounts[leaf] = value
             self.three_public.append(entry)
+
+    def _three_public_columns(
+        self, labels: list[tuple[str, ...]], written: list[tuple[str, ...]]
+    ) -> list[tuple[int, str, str]]:
+        """The columns of a 三公 table laid out across (合计 | 因公出国（境）费 | 公务用车… | 公务接待费), each
+        with its category and its label as written; none when the categories are rows.  Columns of another
+        year are left out."""
+        columns: list[tuple[int, str, str]] = []
+        for index, path in enumerate(labels):
+            if not path:
+                continue
+            if any("上年" in part or (self.year is not None and _other_year(part, self.year)) for part in path):
+                continue
+            own = len(path) > 1 and path[-1] in ("小计", *_TOTAL_WORDS) and "三公" not in path[-2]
+            category = _three_public_category(path[-2] if own else path[-1])
+            if category != "other":
+                shown = written[index] if len(written[index]) == len(path) else path
+                columns.append((index, category, shown[-2] if own else shown[-1]))
+        kinds = {category for _, category, _ in columns}
+        return columns if len(kinds & {"abroad", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"}) >= 2 else []
+
+    def _three_public_across(
+        self,
+        unit: Unit,
+        unit_word: str,
+        data: list[Row],
+        labels: list[tuple[str, ...]],
+        columns: list[tuple[int, str, str]],
+        item_col: int | None,
+    ) -> None:
+        """One row of figures (this year's budget) under the categories: each category becomes a row."""
+        width = len(labels)
+        rows = [(row, self.expand(row, width)) for row in data]
+        if item_col is not None:
+            # Beside this year's row there may be last year's, or the change: 上年预算数, 增减.
+            this_year = [
+                (row, cells) for row, cells in rows
+                if not re.search(r"上年|增减|增长|减少|变动|比上|差额|增幅", clean(cells[item_col]))
+                and not (self.year is not None and _other_year(clean(cells[item_col]), self.year))
+            ]
+            rows = this_year or rows
+        if not rows:
+            return
+        row, cells = rows[0]
+        for position, (index, category, label) in enumerate(columns, start=1):
+            total = self.amount(unit, row, "/".join(labels[index]), cells[index])
+            self.three_public.append(
+                ThreePublicRow(position=position, item=label, category=category, unit=unit_word, total=total)
+            )
 
     def read_procurement(self, unit: Unit) -> None:
         unit_word = self.table_unit(unit)
@@ -1133,10 +1349,14 @@ class Interpreter:
 
 # --------------------------------------------------------------------- helpers
 def _split_code(parts: list[str], parents: list[str]) -> str:
-    """The code of a row of a 类/款/项 layout, where a row may print only its own part (``07``)."""
-    category, section, item = parts
-    if len(item) == 7 or len(section) == 5:  # the full code printed in one column
-        full = item or section
+    """The code of a row of a 类 | 款 (| 项) layout, where a row may print only its own part (``07``).
+
+    A column may also hold the full code of its level (``20607`` under 款), and the economic
+    classification has only 类 and 款.
+    """
+    category, section, item = [*parts, "", ""][:3]
+    if len(item) == 7 or len(section) == 5:  # the full code printed in its level's column
+        full = item if len(item) == 7 else section
         parents[:] = [full[:3], full[3:5]]
         return full
     if category:
@@ -1148,6 +1368,40 @@ def _split_code(parts: list[str], parents: list[str]) -> str:
     if item:
         return parents[0] + parents[1] + item
     return ""
+
+
+_WHOLE = {Part.BASIC_PART: "基本支出", Part.PROJECT_PART: "项目支出", Part.CARRYOVER_PART: "上年结转"}
+
+
+def _sum(amounts: list[Decimal | None]) -> Decimal | None:
+    """The sum of the figures written; ``None`` when every one is blank (blank is not zero)."""
+    written = [amount for amount in amounts if amount is not None]
+    return sum(written, Decimal(0)) if written else None
+
+
+def _side_row(row: Row) -> str | None:
+    """The side a heading row of a stacked 收支总表 opens (``收入``, ``二、支出``), if it is one."""
+    texts = {cell.strip() for cell in row.cells if cell.strip()}
+    return side_word(next(iter(texts))) if len(texts) == 1 else None
+
+
+def _is_repeated_top(texts: list[str], unit: Unit) -> bool:
+    """Whether a row (its non-blank ``texts``) is a title, ``续表`` or unit row repeated inside a table where it
+    went on to another page."""
+    if not texts or len(texts) > 4:  # a title or unit line has at most department, year, unit and date
+        return False
+    if len(set(texts)) == 1 and (
+        is_continuation(texts[0]) or clean(texts[0]) == clean(unit.title) or title_and_unit(texts[0]) is not None
+    ):
+        return True
+    return any(
+        _UNIT_FIELD.search(text) or _YEAR_FIELD.search(text) or _DEPT_FIELD.search(text) for text in texts
+    ) and all(_is_meta_cell(text) for text in texts)
+
+
+def _other_year(text: str, year: int) -> bool:
+    """Whether a label names a year other than the budget year (``2023年预算数`` in a 2024 budget)."""
+    return any(int(found) != year for found in re.findall(r"((?:19|20)\d\d)年", text))
 
 
 def _position(cells: list[str], column: int | None, fallback: int) -> int:
@@ -1170,6 +1424,36 @@ def _is_title_row(texts: list[str]) -> bool:
     return len(set(texts)) == 1 and ("表" in texts[0] or "情况" in texts[0]) and len(texts[0]) > 4
 
 
+def _split_at_titles(blocks: list[Block]) -> Iterator[Block]:
+    """The blocks, with a table cut where a budget table's title row appears inside it.
+
+    A text extraction cannot show where one Word table ends and the next begins when each carries its
+    title in its first row: the tables run together, and only the title rows say where each starts.
+    """
+    for block in blocks:
+        if not isinstance(block, Table):
+            yield block
+            continue
+        start = 0
+        for index, row in enumerate(block.rows):
+            if index > start and _is_budget_title_row(row) and any(not r.is_blank for r in block.rows[start:index]):
+                yield Table(block.rows[start:index], block.rows[start].place, block.number)
+                start = index
+        yield block if start == 0 else Table(block.rows[start:], block.rows[start].place, block.number)
+
+
+def _is_budget_title_row(row: Row) -> bool:
+    """A row holding only a budget table's title (``部门收支总表``, ``部门收支总表（单位：元）``)."""
+    if not any("表" in cell or "情况" in cell for cell in row.cells):
+        return False  # most rows: told apart without looking further
+    texts = [cell.strip() for cell in row.cells if cell.strip()]
+    if len(set(texts)) != 1 or not ("表" in texts[0] or "情况" in texts[0]) or "绩效" in texts[0]:
+        return False
+    if is_table_note(texts[0]) or is_continuation(texts[0]):
+        return False
+    return title_and_unit(texts[0]) is not None or _is_title_row(texts)
+
+
 def _starts_anew(table: Table, previous: Unit) -> bool:
     """Whether a table right after another (no paragraph between) begins a table of its own.
 
@@ -1181,13 +1465,39 @@ def _starts_anew(table: Table, previous: Unit) -> bool:
     if first is None:
         return False
     texts = [c.strip() for c in first.cells if c.strip()]
-    if _is_title_row(texts) or all(_is_meta_cell(text) for text in texts):
+    if _is_title_row(texts) and is_continuation(texts[0]):
+        return False  # 部门预算支出总表（续）
+    if all(_is_meta_cell(text) for text in texts):
+        # The unit line printed again above the same header after a page break: the table goes on.
+        return not _repeats_header(table, previous)
+    if _is_title_row(texts):
         return True
     pair = split_label_value(texts[0])
     label = preamble_label(pair[0] if pair else texts[0])
     has_indicators = any("一级指标" in {clean(c) for c in row.cells} for row in previous.rows)
     opens_goal = label is not None and label.kind in (LabelKind.NAME, LabelKind.GOAL)
     return has_indicators and (opens_goal or bool(re.search(r"(绩效目标|项目名称)$", clean(texts[0]))))
+
+
+def _repeats_header(table: Table, previous: Unit) -> bool:
+    """Whether ``table``, after its unit line, opens with the first header row of ``previous``."""
+    header = next((row for row in previous.rows if not row.is_blank), None)
+    following = [row for row in table.rows if not row.is_blank and not all(_is_meta_cell(c) for c in row.cells)]
+    return header is not None and bool(following) and _row_key(following[0]) == _row_key(header)
+
+
+def _same_budget_title(paragraphs: list[Paragraph], previous: Unit) -> bool:
+    """Whether the only text between two tables is the title of the one before, again (not a goal table's)."""
+    if not previous.title or len(paragraphs) > 3:  # the title, and perhaps its unit and department lines
+        return False
+    texts = [
+        titled[0] if (titled := title_and_unit(p.text)) is not None else p.text
+        for p in paragraphs
+        if title_and_unit(p.text) is not None or not _is_meta_cell(p.text)
+    ]
+    if len(texts) != 1 or not previous.title or clean(texts[0]) != clean(previous.title):
+        return False
+    return "绩效目标" not in clean(previous.title) and not any("一级指标" in _row_key(row) for row in previous.rows)
 
 
 def _is_column_numbers(row: Row) -> bool:
@@ -1200,12 +1510,17 @@ def _is_column_numbers(row: Row) -> bool:
     return values == list(range(values[0], values[0] + len(values)))
 
 
-def _align_parent(parent: list[str], children: list[str]) -> list[str]:
-    """Spread a header row whose merged cells were collapsed over the full-width row below it.
+def _cell_groups(children: list[str], count: int) -> list[list[int]] | None:
+    """The cells of a header row grouped under the ``count`` cells of the row above, or ``None`` when the
+    grouping of :func:`_header_groups` does not give that many."""
+    groups = _header_groups(children)
+    return groups if len(groups) == count else None
 
-    Each blank child is the parent cell continuing downwards (a column of its own); a run of labelled
-    children sits under one parent, a new one starting where the run's first label repeats.
-    """
+
+def _header_groups(children: list[str]) -> list[list[int]]:
+    """The cells of a header row grouped by the cell above each: a blank child continues a cell above
+    downwards (a group of its own); a run of labelled children sits under one cell above, a new one
+    starting where the run's first label repeats."""
     groups: list[list[int]] = []
     run: list[int] = []
     for index, child in enumerate(children):
@@ -1221,6 +1536,15 @@ def _align_parent(parent: list[str], children: list[str]) -> list[str]:
             run.append(index)
     if run:
         groups.append(run)
+    return groups
+
+
+def _align_parent(parent: list[str], children: list[str]) -> list[str]:
+    """Spread a header row whose merged cells were collapsed over the full-width row below it.
+
+    The columns are grouped as :func:`_header_groups` groups cells.
+    """
+    groups = _header_groups(children)
     result = [""] * len(children)
     if len(groups) == len(parent):
         for label, group in zip(parent, groups, strict=True):
@@ -1244,14 +1568,6 @@ def _find(labels: list[tuple[str, ...]], predicate: object) -> int | None:
         if callable(predicate) and predicate(path):
             return index
     return None
-
-
-def _amount_columns(labels: list[tuple[str, ...]], *, exclude: tuple[str, ...]) -> list[tuple[int, tuple[str, ...]]]:
-    return [
-        (index, path)
-        for index, path in enumerate(labels)
-        if path and not any(word in path[-1] for word in exclude) and path[-1] != "类" and path[-1] not in ("款", "项")
-    ]
 
 
 def _three_public_category(item: str) -> str:
