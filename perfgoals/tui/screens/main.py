@@ -316,6 +316,7 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < 100, "-narrow")
         self.set_class(event.size.height < 30, "-short")
+        self._refresh_title()
 
     # -- the state shown ------------------------------------------------------------------------
 
@@ -363,7 +364,10 @@ class MainScreen(Screen[None]):
             return
         department = self.department
         dirty = len(self.dirty_drafts())
-        marker = f"  ● 未保存（{dirty} 个项目）" if dirty else ""
+        # In 80 columns the long forms would push the unsaved marker off the header.
+        narrow = self.has_class("-narrow")
+        self.app.title = "perfgoals" if narrow else "perfgoals 绩效目标"
+        marker = (f"  ● 未保存 {dirty}" if narrow else f"  ● 未保存（{dirty} 个项目）") if dirty else ""
         if self._saving:
             marker += "  保存中…"
         self.app.sub_title = f"{department.code} {department.name} · {department.year} 年{marker}"
