@@ -78,12 +78,14 @@ class Indicator(_Model):
     direction: Direction | None = Field(None, description="正向/反向")
     unit: str | None = Field(None, description="度量单位（单独一列时）")
     reference_value: str | None = Field(None, description="上年指标值（结转新年度时保留，供参考）")
+    method: str | None = Field(None, description="计算方法/评分标准，原文照录（多列时以“；”连接）")
 
 
 class GoalTable(_Model):
     """A project's 绩效目标表: the goal text and ordered indicator rows."""
 
     goal_text: str = Field("", description="绩效目标（可含多条编号内容）")
+    mid_term_goal_text: str = Field("", description="实施期目标（总体目标分实施期/年度时）")
     indicators: list[Indicator] = Field(default_factory=list)
     revision: int = Field(1, ge=1, description="修订号：每次保存加一，用于发现并发修改")
 
@@ -109,6 +111,7 @@ class Project(_Model):
     amount_unit: str = DEFAULT_UNIT
     amount_source: AmountSource = AmountSource.ENTERED
     owner: str = ""
+    implementing_unit: str = Field("", description="实施单位")
     status: ProjectStatus = ProjectStatus.DRAFT
     notes: str = ""
     goal: GoalTable = Field(default_factory=GoalTable)

@@ -73,10 +73,12 @@ def _draft_project(project: Project) -> Project:
         amount_unit=project.amount_unit,
         amount_source=project.amount_source,
         owner=project.owner,
+        implementing_unit=project.implementing_unit,
         status=ProjectStatus.DRAFT,
         notes=project.notes,
         goal=GoalTable(
             goal_text=project.goal.goal_text,
+            mid_term_goal_text=project.goal.mid_term_goal_text,
             indicators=[_carried_indicator(indicator) for indicator in project.goal.indicators],
             revision=1,
         ),

@@ -124,10 +124,12 @@ def full_department(code: str = "731", year: int = 2022) -> Department:
                 budget_amount=D("21.87"),
                 amount_source=AmountSource.COST_INDICATOR,
                 owner="王芳",
+                implementing_unit="张家口市科技馆",
                 status=ProjectStatus.SUBMITTED,
                 notes="=SUM(A1) 不是公式",
                 goal=GoalTable(
                     goal_text="1.振兴乡村，绿色发展\n2.第二条",
+                    mid_term_goal_text="1.三年内推广新品种10种\n2.实施期第二条",
                     revision=3,
                     indicators=[
                         Indicator(
@@ -142,6 +144,7 @@ def full_department(code: str = "731", year: int = 2022) -> Department:
                             direction=Direction.POSITIVE,
                             unit="种",
                             reference_value="≥2种",
+                            method="推广品种数；完成得满分，每少1种扣2分",
                         ),
                         Indicator(
                             level1="产出指标",

@@ -117,6 +117,41 @@ def test_optional_columns_only_when_used(workbook_path: Path) -> None:
     assert "实施期指标值" not in [cell.value for cell in book["科普活动"][5]]
 
 
+def test_implementing_unit_mid_term_goal_and_method_only_when_used(tmp_path: Path) -> None:
+    kepu = kepu_project()
+    indicators = list(kepu.goal.indicators)
+    indicators[1] = indicators[1].model_copy(update={"method": "实际举办次数；完成得满分"})
+    full = kepu.model_copy(
+        update={
+            "name": "科普活动（实施期）",
+            "implementing_unit": "张家口市科技馆",
+            "goal": kepu.goal.model_copy(
+                update={"mid_term_goal_text": "三年开展科普活动30次", "indicators": indicators}
+            ),
+        }
+    )
+    department = sample_department().model_copy(update={"projects": [full, kepu]})
+    path = write_workbook(tmp_path / "m.xlsx", [department], findings=lambda _d: []).path
+    book = openpyxl.load_workbook(path)
+    sheet = book["科普活动（实施期）"]
+    labels = [(sheet.cell(row, 1).value, sheet.cell(row, 2).value) for row in range(3, 7)]
+    assert labels == [
+        ("项目名称", "科普活动（实施期）"),
+        ("实施单位", "张家口市科技馆"),
+        ("绩效目标", "1.开展科普活动，服务科技工作者"),
+        ("实施期目标", "三年开展科普活动30次"),
+    ]
+    header = [cell.value for cell in sheet[7]]
+    assert header == ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据", "计算方法"]
+    assert [sheet.cell(row, 7).value for row in (8, 9, 10)] == [None, "实际举办次数；完成得满分", None]
+    assert sheet.print_title_rows == "$7:$7"
+    assert {"B4:G4", "B5:G5", "B6:G6"} <= {str(merged) for merged in sheet.merged_cells.ranges}
+    # Without them the sheet keeps the published layout: no extra rows, no 计算方法 column.
+    plain = book["科普活动"]
+    assert [plain.cell(row, 1).value for row in (3, 4, 5)] == ["项目名称", "绩效目标", "一级指标"]
+    assert "计算方法" not in [cell.value for cell in plain[5]]
+
+
 def test_formula_like_text_stays_text(workbook_path: Path) -> None:
     book = openpyxl.load_workbook(workbook_path)
     sheet = book['=HYPERLINK("http___x")_危险_']

@@ -108,10 +108,12 @@ def R(
     unit: str | None = None,
     weight: str | None = None,
     direction: Direction | None = None,
+    method: str | None = None,
 ) -> Indicator:
     return Indicator(
         level1=level1, level2=level2, level3=level3, description=description, value=value, basis=basis,
         mid_term_value=mid, unit=unit, weight=D(weight) if weight is not None else None, direction=direction,
+        method=method,
     )
 
 
@@ -280,27 +282,35 @@ def test_one_nature_column_for_both_values(tmp_path: Path, form: str) -> None:
 
 # --------------------------------------------------------------------- 3. extra columns
 EXTRA_COLUMNS: list[Block] = [*HEAD, "2、科技人才培训绩效目标表", DEPARTMENT, [
-    ["项目名称", ("科技人才培训", 10)],
-    ["绩效目标", ("培训科技人才2000人次。", 10)],
+    ["项目名称", ("科技人才培训", 11)],
+    ["绩效目标", ("培训科技人才2000人次。", 11)],
     ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "指标方向", "权重（%）", "计算方法",
-     "评（计）分标准", "指标值确定依据"],
+     "评（计）分标准", "指标值确定依据", "数据来源"],
     ["产出指标", "数量指标", "举办培训班", "定量", "20", "期", "正向", "20", "实际举办期数",
-     "完成得满分，每少1期扣2分", "计划标准"],
-    [UP, "质量指标", "培训合格率", "定量", "≥95", "%", "正向", "20", "合格人数/参训人数", "达到得满分", "行业标准"],
-    [UP, "时效指标", "培训完成时间", "定性", "2024年10月底前", "", "定性", "10", "—", "按期完成得满分", "计划标准"],
-    [UP, "成本指标", "培训成本", "定量", "≤120", "万元", "反向", "10", "实际支出", "不超支得满分", "预算支出标准"],
-    ["效益指标", "社会效益指标", "参训人员能力提升", "定性", "明显提升", "", "定性", "30", "问卷", "视情况打分", "其他"],
+     "完成得满分，每少1期扣2分", "计划标准", "培训通知"],
+    [UP, "质量指标", "培训合格率", "定量", "≥95", "%", "正向", "20", "合格人数/参训人数", "达到得满分", "行业标准",
+     "考试成绩"],
+    [UP, "时效指标", "培训完成时间", "定性", "2024年10月底前", "", "定性", "10", "—", "按期完成得满分", "计划标准",
+     "培训总结"],
+    [UP, "成本指标", "培训成本", "定量", "≤120", "万元", "反向", "10", "实际支出", "不超支得满分", "预算支出标准",
+     "财务账目"],
+    ["效益指标", "社会效益指标", "参训人员能力提升", "定性", "明显提升", "", "定性", "30", "", "视情况打分", "其他",
+     "问卷"],
     ["满意度指标", "服务对象满意度指标", "参训人员满意度", "定量", "≥90", "%", "正向", "10", "问卷调查",
-     "≥90%得满分", "满意度调查"],
+     "≥90%得满分", "满意度调查", "问卷"],
 ]]
+#: 计算方法 and 评（计）分标准 are both the row's method, joined in column order; an empty cell adds nothing.
 EXTRA_COLUMN_ROWS = [
-    R("产出指标", "数量指标", "举办培训班", "", "20", "计划标准", unit="期", weight="20", direction=Direction.POSITIVE),
-    R("产出指标", "质量指标", "培训合格率", "", "≥95", "行业标准", unit="%", weight="20", direction=Direction.POSITIVE),
-    R("产出指标", "时效指标", "培训完成时间", "", "2024年10月底前", "计划标准", weight="10"),
-    R("产出指标", "成本指标", "培训成本", "", "≤120", "预算支出标准", unit="万元", weight="10", direction=Direction.NEGATIVE),
-    R("效益指标", "社会效益指标", "参训人员能力提升", "", "明显提升", "其他", weight="30"),
+    R("产出指标", "数量指标", "举办培训班", "", "20", "计划标准", unit="期", weight="20", direction=Direction.POSITIVE,
+      method="实际举办期数；完成得满分，每少1期扣2分"),
+    R("产出指标", "质量指标", "培训合格率", "", "≥95", "行业标准", unit="%", weight="20", direction=Direction.POSITIVE,
+      method="合格人数/参训人数；达到得满分"),
+    R("产出指标", "时效指标", "培训完成时间", "", "2024年10月底前", "计划标准", weight="10", method="—；按期完成得满分"),
+    R("产出指标", "成本指标", "培训成本", "", "≤120", "预算支出标准", unit="万元", weight="10", direction=Direction.NEGATIVE,
+      method="实际支出；不超支得满分"),
+    R("效益指标", "社会效益指标", "参训人员能力提升", "", "明显提升", "其他", weight="30", method="视情况打分"),
     R("满意度指标", "服务对象满意度指标", "参训人员满意度", "", "≥90", "满意度调查", unit="%", weight="10",
-      direction=Direction.POSITIVE),
+      direction=Direction.POSITIVE, method="问卷调查；≥90%得满分"),
 ]
 #: 指标性质 used for 正向/反向 (as some provinces do), 分值 for points, the comparator typed in the value.
 NATURE_AS_DIRECTION: list[Block] = [*HEAD, "3、科技成果转化绩效目标表", DEPARTMENT, [
@@ -325,7 +335,7 @@ NATURE_AS_DIRECTION_ROWS = [
 
 
 @pytest.mark.parametrize("form", FORMS)
-def test_nature_unit_direction_weight_and_unmodelled_columns(tmp_path: Path, form: str) -> None:
+def test_nature_unit_direction_weight_method_and_unmodelled_columns(tmp_path: Path, form: str) -> None:
     result = import_blocks(tmp_path, EXTRA_COLUMNS, form)
     project = only_project(result)
     assert project.goal.goal_text == "培训科技人才2000人次。"
@@ -334,7 +344,8 @@ def test_nature_unit_direction_weight_and_unmodelled_columns(tmp_path: Path, for
     assert (project.budget_amount, project.amount_unit, project.amount_source) == (
         D("120"), "万元", AmountSource.COST_INDICATOR)
     (note,) = notes(result)
-    assert "「2、科技人才培训绩效目标表」" in note and "「计算方法」、「评(计)分标准」列没有对应的字段，未导入" in note
+    # 数据来源 still has no field: it is named, not silently dropped.
+    assert "「2、科技人才培训绩效目标表」" in note and "「数据来源」列没有对应的字段，未导入" in note
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -476,11 +487,13 @@ def test_central_template_header_block(tmp_path: Path, form: str) -> None:
     assert department.framework == "mof-2021"
     project = only_project(result)
     assert project.name == "重点研发计划" and project.code is None
+    assert project.implementing_unit == "某某省科技项目中心"
     assert project.goal.goal_text == "1.突破关键技术4项\n2.形成专利20项"
+    assert project.goal.mid_term_goal_text == "1.突破关键技术10项\n2.形成专利50项"
     assert (project.budget_amount, project.amount_unit, project.amount_source) == (
         D("1200.00"), "万元", AmountSource.ENTERED)
     assert project.goal.indicators == CENTRAL_ROWS
-    assert notes(result) == ["「项目支出绩效目标表」：项目“重点研发计划”的实施期目标没有对应的字段，只导入了年度目标"]
+    assert notes(result) == []
     # The template has no 指标描述 or 依据 column: its rows are complete, not one empty-cell error each.
     framework_findings = check_department(department, select=["PG301", "PG302", "PG303", "PG304", "PG305"])
     assert [f"{f.code} {f.message}" for f in framework_findings] == []
@@ -492,7 +505,9 @@ def test_money_in_columns_takes_the_years_total(tmp_path: Path, form: str) -> No
     assert (result.department.code, result.department.name) == ("301", "某某省科学技术厅")
     project = only_project(result)
     assert (project.name, project.code) == ("重点研发计划", "13000024T000000123456")
+    assert project.implementing_unit == "某某省科技项目中心"
     assert project.goal.goal_text == "1.突破关键技术4项；2.形成专利20项"
+    assert project.goal.mid_term_goal_text == ""
     assert (project.budget_amount, project.amount_unit, project.amount_source) == (
         D("1200.00"), "万元", AmountSource.ENTERED)
     assert project.goal.indicators == CENTRAL_ROWS

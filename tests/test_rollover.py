@@ -54,18 +54,25 @@ def test_rollover_copies_structure_projects_and_goal_tables_as_drafts(engine: En
         )
         assert after.budget_amount == before.budget_amount and after.amount_unit == before.amount_unit
         assert after.goal.goal_text == before.goal.goal_text
+        assert after.goal.mid_term_goal_text == before.goal.mid_term_goal_text
+        assert after.implementing_unit == before.implementing_unit
         assert not after.acceptances
         assert len(after.goal.indicators) == len(before.goal.indicators)
         for old_row, new_row in zip(before.goal.indicators, after.goal.indicators, strict=True):
             assert new_row.value == old_row.value  # exactly as typed, trailing space and all
             assert new_row.reference_value == (old_row.value if old_row.value.strip() else None)
-            assert (new_row.level1, new_row.level2, new_row.level3, new_row.basis) == (
+            assert (new_row.level1, new_row.level2, new_row.level3, new_row.basis, new_row.method) == (
                 old_row.level1,
                 old_row.level2,
                 old_row.level3,
                 old_row.basis,
+                old_row.method,
             )
     assert new.projects[0].goal.indicators[1].reference_value == "≤ 21.87 万元 "
+    # The fields revision 0003 added come along (full_department fills each of them).
+    assert new.projects[0].implementing_unit == "张家口市科技馆"
+    assert new.projects[0].goal.mid_term_goal_text.startswith("1.三年内")
+    assert new.projects[0].goal.indicators[0].method == "推广品种数；完成得满分，每少1种扣2分"
 
     # The source is untouched, and both sides record the rollover.
     assert dump_document(old) == dump_document(_reload(engine, source_id))

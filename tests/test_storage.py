@@ -45,6 +45,15 @@ def test_round_trip_keeps_every_field_and_exact_decimals(engine: Engine) -> None
     assert isinstance(line.project, Decimal)
     assert loaded.projects[0].goal.indicators[1].value == "≤ 21.87 万元 "
     assert loaded.procurement[0].quantity == Decimal("80.2")
+    # The single-project path reads the same fields as the bulk one, the 0003 ones included.
+    with read_session(engine) as session:
+        single = repo.load_project(session, project_id=loaded.projects[0].id or 0)
+    assert single.model_dump(mode="json") == loaded.projects[0].model_dump(mode="json")
+    assert (single.implementing_unit, single.goal.mid_term_goal_text.splitlines()[0]) == (
+        "张家口市科技馆",
+        "1.三年内推广新品种10种",
+    )
+    assert single.goal.indicators[0].method == "推广品种数；完成得满分，每少1种扣2分"
 
 
 def test_foreign_keys_cascade_and_history_outlives_the_department(engine: Engine) -> None:

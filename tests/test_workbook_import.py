@@ -109,6 +109,63 @@ def test_optional_columns_round_trip_and_weight_scale_kept(stored: Engine, tmp_p
     assert second.direction is not None and second.direction.value == "正向"
 
 
+def _with_unit_mid_term_goal_and_method(engine: Engine) -> Department:
+    """The stored 科普活动 given an implementing unit, a 实施期目标 and a 计算方法 on its second row."""
+    kepu = _stored(engine).projects[0]
+    indicators = list(kepu.goal.indicators)
+    indicators[1] = indicators[1].model_copy(update={"method": "在职人数计数；达到得满分"})
+    changed = kepu.model_copy(
+        update={
+            "implementing_unit": "张家口市科技馆",
+            "goal": kepu.goal.model_copy(update={"mid_term_goal_text": "三年编印60期", "indicators": indicators}),
+        }
+    )
+    with write_session(engine) as session:
+        repo.save_project(session, project=changed, expected_revision=kepu.goal.revision, user="测试员")
+    return _stored(engine)
+
+
+def test_implementing_unit_mid_term_goal_and_method_round_trip(stored: Engine, tmp_path: Path) -> None:
+    _with_unit_mid_term_goal_and_method(stored)
+    before = _export(stored, tmp_path / "a.xlsx")
+    # Unedited, the new rows and column read back as they were written: nothing to save.
+    assert "更新 0 个项目" in _import(stored, tmp_path / "a.xlsx")
+    assert _stored(stored) == before
+
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    sheet = book["科普活动"]
+    assert [sheet.cell(row, 1).value for row in (4, 5, 6, 7)] == ["实施单位", "绩效目标", "实施期目标", "一级指标"]
+    assert sheet["G7"].value == "计算方法" and sheet["G9"].value == "在职人数计数；达到得满分"
+    sheet["E8"] = "≥8期"  # an indicator value: the goal table is saved, so every column must come back
+    sheet["G8"] = "实际编印期数"
+    sheet["B6"] = "三年编印72期"
+    sheet["B4"] = "张家口市科技馆（新）"
+    book.save(tmp_path / "edited.xlsx")
+    report = _import(stored, tmp_path / "edited.xlsx")
+    assert "科普活动（7 行指标，实施单位已改）" in report
+
+    kepu_before, kepu = before.projects[0], _stored(stored).projects[0]
+    assert kepu.implementing_unit == "张家口市科技馆（新）"
+    assert kepu.goal.mid_term_goal_text == "三年编印72期"
+    assert kepu.goal.goal_text == kepu_before.goal.goal_text
+    assert [row.method for row in kepu.goal.indicators[:3]] == ["实际编印期数", "在职人数计数；达到得满分", None]
+    assert kepu.goal.indicators[0].value == "≥8期"
+    assert kepu.goal.indicators[2:] == kepu_before.goal.indicators[2:]
+
+
+def test_a_workbook_exported_before_the_implementing_unit_column_still_reads(
+    stored: Engine, tmp_path: Path
+) -> None:
+    before = _export(stored, tmp_path / "a.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    meta = book["_perfgoals"]
+    column = [cell.value for cell in meta[5]].index("implementing_unit") + 1
+    meta.delete_cols(column)  # the metadata as the previous release wrote it
+    book.save(tmp_path / "old.xlsx")
+    assert "更新 0 个项目" in _import(stored, tmp_path / "old.xlsx")
+    assert _stored(stored) == before
+
+
 def test_conflict_with_a_newer_database_version(stored: Engine, tmp_path: Path) -> None:
     before = _export(stored, tmp_path / "a.xlsx")
     kepu = before.projects[0]

@@ -148,10 +148,14 @@ INDICATOR_COLUMNS: tuple[IndicatorColumn, ...] = (
     IndicatorColumn("direction", "指标方向", "text_center", 8, 8, optional=True),
     IndicatorColumn("weight", "权重", "number", 6, 8, optional=True),
     IndicatorColumn("basis", "指标值确定依据", "text", 10, 22),
+    IndicatorColumn("method", "计算方法", "text", 10, 30, optional=True),
     IndicatorColumn("reference_value", "上年指标值", "text_center", 9, 20, optional=True),
 )
 #: The label beside a project's amount (in 万元) on its sheet.
 AMOUNT_LABEL = "年度资金"
+#: Labels of the header-block rows shown only when the project has them.
+IMPLEMENTING_UNIT_LABEL = "实施单位"
+MID_TERM_GOAL_LABEL = "实施期目标"
 #: The 指标值 header reads 年度指标值 when a 实施期 column stands beside it.
 ANNUAL_VALUE_LABEL = "年度指标值"
 
@@ -268,12 +272,24 @@ def project_sheet(
         Row(2, info, row_height([(project.name, span_width(1, name_end)), (AMOUNT_LABEL, widths[-2])]))
     )
 
-    # The 绩效目标 row: label, then the goal text across the rest.
-    goal_row = 3
-    goal = [Cell(0, "绩效目标", "label"), *merged(goal_row, 1, last, project.goal.goal_text, "text")]
-    rows.append(Row(goal_row, goal, row_height([(project.goal.goal_text, span_width(1, last))])))
+    def labelled_text(row: int, label: str, text: str) -> Row:
+        """A label, then ``text`` across the rest of the table."""
+        cells = [Cell(0, label, "label"), *merged(row, 1, last, text, "text")]
+        return Row(row, cells, row_height([(text, span_width(1, last))]))
 
-    header_row = 4
+    # 实施单位 when known, then 绩效目标, then the 实施期目标 when the goal is split by period.
+    next_row = 3
+    if project.implementing_unit:
+        rows.append(labelled_text(next_row, IMPLEMENTING_UNIT_LABEL, project.implementing_unit))
+        next_row += 1
+    goal_row = next_row
+    rows.append(labelled_text(goal_row, "绩效目标", project.goal.goal_text))
+    next_row += 1
+    if project.goal.mid_term_goal_text:
+        rows.append(labelled_text(next_row, MID_TERM_GOAL_LABEL, project.goal.mid_term_goal_text))
+        next_row += 1
+
+    header_row = next_row
     labels = [column_label(column, columns) for column in columns]
     rows.append(
         Row(

@@ -123,24 +123,32 @@ def _normal_weight(weight: Decimal | None) -> str | None:
     return format(normal, "f")
 
 
+#: Indicator fields added after workbooks were first exported (left out of the fingerprint while empty).
+_LATER_INDICATOR_FIELDS = frozenset({"method"})
+
+
 def goal_fingerprint(goal: GoalTable) -> str:
     """A digest of a goal table's content that survives a trip through Excel (weights compared as numbers)."""
     # One serialisation of the whole table: far cheaper than one per indicator.
     dumped = goal.model_dump(
         mode="json", include={"indicators"}, exclude={"indicators": {"__all__": {"weight"}}}
     )["indicators"]
-    content = {
+    content: dict[str, Any] = {
         "goal_text": goal.goal_text.replace("\r\n", "\n"),
         "indicators": [
             {
                 **{
                     key: (value.replace("\r\n", "\n") if isinstance(value, str) else value)
                     for key, value in fields.items()
+                    # Fields added later count only when used, so older workbooks' fingerprints still match.
+                    if not (key in _LATER_INDICATOR_FIELDS and value is None)
                 },
                 "weight": _normal_weight(indicator.weight),
             }
             for fields, indicator in zip(dumped, goal.indicators, strict=True)
         ],
     }
+    if goal.mid_term_goal_text:
+        content["mid_term_goal_text"] = goal.mid_term_goal_text.replace("\r\n", "\n")
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

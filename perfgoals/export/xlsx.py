@@ -70,7 +70,10 @@ META_HEADER = (
     "rows",
     "columns",
     "amount_wan",
+    "implementing_unit",
 )
+#: Workbooks exported before ``implementing_unit`` was added have only the columns up to ``amount_wan``.
+META_HEADER_MINIMUM = 15
 META_FIRST_ROW = 5
 SHEET_DEFINED_NAME = "perfgoals_sheet_{}"
 
@@ -578,6 +581,7 @@ class _MetaWriter:
             str(len(project.goal.indicators)),
             ",".join(geometry.columns),
             _plain_decimal(amount_in_wan(project.budget_amount, project.amount_unit)),
+            project.implementing_unit,
         ]
         index = META_FIRST_ROW + self.count
         self.writer.write(Row(index, [Cell(col, value, "plain") for col, value in enumerate(values)]))

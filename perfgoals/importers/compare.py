@@ -19,6 +19,7 @@ _INDICATOR_FIELDS = {
     "direction": "指标方向",
     "unit": "度量单位",
     "reference_value": "上年指标值",
+    "method": "计算方法",
 }
 _PROJECT_FIELDS = {
     "code": "项目编码",
@@ -30,6 +31,7 @@ _PROJECT_FIELDS = {
     "amount_unit": "金额单位",
     "amount_source": "金额来源",
     "owner": "负责人",
+    "implementing_unit": "实施单位",
     "status": "状态",
     "notes": "备注",
     "acceptances": "已接受的问题",
@@ -105,6 +107,8 @@ def _project_changes(old: Project, new: Project) -> tuple[list[str], int]:
         notes.remove("已接受的问题")
     if old.goal.goal_text != new.goal.goal_text:
         notes.append("绩效目标")
+    if old.goal.mid_term_goal_text != new.goal.mid_term_goal_text:
+        notes.append("实施期目标")
     row_notes, rows = _indicator_changes(old.goal.indicators, new.goal.indicators)
     return notes + row_notes, rows
 

@@ -28,6 +28,7 @@ _WHITESPACE = re.compile(r"\s+")
 # --------------------------------------------------------------------- indicator columns
 #: Header words of the indicator part, by the field they fill.  ``_ignore`` columns hold nothing of the
 #: row (a label column merged down the table); ``_unmodelled`` ones hold text the model has no field for.
+#: Several ``method`` columns (计算方法 beside 评分标准) are one field, their texts joined.
 GOAL_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("_ignore", ("序号", "绩效指标", "年度绩效指标", "指标", "项目绩效指标")),
     ("level1", ("一级指标",)),
@@ -42,14 +43,18 @@ GOAL_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unit", ("度量单位", "计量单位", "单位")),
     ("nature", ("指标性质", "指标值性质", "运算符号", "运算符", "符号", "比较符号")),
     (
-        "_unmodelled",
+        "method",
         (
             "计算方法", "计算公式", "计算方法或评分标准", "评分标准", "计分标准", "评(计)分标准", "评分规则",
-            "评价标准", "考核标准", "考核方式", "数据来源", "佐证材料", "备注",
+            "评价标准", "考核标准", "考核方式",
         ),
     ),
+    ("_unmodelled", ("数据来源", "佐证材料", "备注")),
 )
 IGNORED_FIELDS = ("_ignore", "_unmodelled")
+#: Fields that may come from several columns: their texts are joined with this, in column order.
+JOINED_FIELDS = ("method",)
+JOINER = "；"
 
 
 def goal_field(path: tuple[str, ...]) -> str | None:
@@ -152,7 +157,8 @@ class LabelKind(Enum):
     NAME = "项目名称"
     CODE = "项目编码"
     SUPERVISOR = "主管部门"
-    INFO = "项目信息"  # 实施单位, 项目属性 …: read, with no field to put it in
+    IMPLEMENTING_UNIT = "实施单位"
+    INFO = "项目信息"  # 项目属性, 项目负责人 …: read, with no field to put it in
     GOAL = "目标"
     AMOUNT = "资金"
     AMOUNT_PART = "资金构成"  # 其中：财政拨款, 其他资金: parts of the total, which is what is kept
@@ -178,10 +184,11 @@ _LABELS: tuple[tuple[LabelKind, re.Pattern[str]], ...] = (
     (LabelKind.NAME, re.compile(r"^项目(?:名称)?$")),
     (LabelKind.CODE, re.compile(r"^项目(?:编码|代码|编号)$")),
     (LabelKind.SUPERVISOR, re.compile(r"^(?:主管部门|主管单位|预算部门|部门名称)(?:及代码|\(代码\)|名称)?$")),
+    (LabelKind.IMPLEMENTING_UNIT, re.compile(r"^(?:项目)?实施单位(?:名称|及代码|\(代码\))?$")),
     (
         LabelKind.INFO,
         re.compile(
-            r"^(?:实施单位|项目单位|预算单位|单位名称|项目属性|项目期|项目周期|实施期限|项目类型|项目类别|项目分类|"
+            r"^(?:项目单位|预算单位|单位名称|项目属性|项目期|项目周期|实施期限|项目类型|项目类别|项目分类|"
             r"项目负责人|负责人|联系人|联系电话|资金性质|绩效指标|年度绩效指标|项目绩效指标)$"
         ),
     ),

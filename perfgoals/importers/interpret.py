@@ -35,6 +35,8 @@ from perfgoals.importers.budget_layout import (
 from perfgoals.importers.errors import ImportFailure
 from perfgoals.importers.goal_layout import (
     IGNORED_FIELDS,
+    JOINED_FIELDS,
+    JOINER,
     Label,
     LabelKind,
     Period,
@@ -970,6 +972,7 @@ class Interpreter:
                 basis=values.get("basis", ""),
                 mid_term_value=values.get("mid_term_value") or None,
                 unit=values.get("unit") or None,
+                method=values.get("method") or None,
             )
             if values.get("weight"):
                 indicator.weight = self._weight(unit, row, values["weight"])
@@ -1018,7 +1021,7 @@ class Interpreter:
                 groups[-1][1].append(index)  # one header cell merged over several columns
             else:
                 groups.append((field_name, [index]))
-        seen = [f for f, _ in groups if f not in IGNORED_FIELDS]
+        seen = [f for f, _ in groups if f not in IGNORED_FIELDS and f not in JOINED_FIELDS]
         duplicated = {f for f in seen if seen.count(f) > 1}
         if duplicated:
             names = "、".join("/".join(labels[cols[0]]) for f, cols in groups if f in duplicated)
@@ -1067,6 +1070,10 @@ class Interpreter:
                     text.units[field_name] = split[2]
             elif len(parts) > 1 and field_name in _VALUE_FIELDS and layout.width != layout.header_width:
                 raise self._width_error(unit, row, row_width, layout.header_width)  # the widening guessed wrong
+            elif field_name in JOINED_FIELDS:
+                # 计算方法 beside 评分标准: one field, each column's text kept in column order.
+                joined = [p for p in (text.values.get(field_name, ""), "".join(parts)) if p]
+                text.values[field_name] = JOINER.join(joined)
             else:
                 text.values[field_name] = "".join(parts)
         return text
@@ -1172,6 +1179,9 @@ class Interpreter:
                 elif current.kind is LabelKind.SUPERVISOR:
                     if self.supervisor is None:
                         self.supervisor = department_of(text)
+                elif current.kind is LabelKind.IMPLEMENTING_UNIT:
+                    project.implementing_unit = text
+                    current = Label(LabelKind.INFO)  # a second value cell is not a second unit
                 elif current.kind is LabelKind.GOAL:
                     if text not in goals[current.period]:
                         goals[current.period].append(text)
@@ -1225,8 +1235,7 @@ class Interpreter:
         mid_term = goals[Period.MID_TERM]
         if this_year:
             project.goal.goal_text = "\n".join(this_year)
-            if mid_term:
-                self.note(unit, "", f"项目“{project.name}”的实施期目标没有对应的字段，只导入了年度目标")
+            project.goal.mid_term_goal_text = "\n".join(mid_term)
         elif mid_term:
             project.goal.goal_text = "\n".join(mid_term)
             self.note(unit, "", f"项目“{project.name}”只有实施期目标，已作为绩效目标导入，请核对")

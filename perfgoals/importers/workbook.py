@@ -18,9 +18,23 @@ from typing import Any
 from sqlmodel import Session
 
 from perfgoals.errors import PerfgoalsError
-from perfgoals.export.layout import AMOUNT_LABEL, ANNUAL_VALUE_LABEL, INDICATOR_COLUMNS, amount_in_wan
+from perfgoals.export.layout import (
+    AMOUNT_LABEL,
+    ANNUAL_VALUE_LABEL,
+    IMPLEMENTING_UNIT_LABEL,
+    INDICATOR_COLUMNS,
+    MID_TERM_GOAL_LABEL,
+    amount_in_wan,
+)
 from perfgoals.export.records import goal_fingerprint
-from perfgoals.export.xlsx import FORMAT_NAME, FORMAT_VERSION, META_FIRST_ROW, META_HEADER, META_SHEET
+from perfgoals.export.xlsx import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    META_FIRST_ROW,
+    META_HEADER,
+    META_HEADER_MINIMUM,
+    META_SHEET,
+)
 from perfgoals.models import AmountSource, Department, Direction, GoalTable, Indicator, Project
 from perfgoals.money import AmountError, from_wan, parse_amount
 from perfgoals.storage import repository as repo
@@ -30,7 +44,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SEARCH_ROWS = 60
 _LABELS = {column.label: column.field for column in INDICATOR_COLUMNS} | {ANNUAL_VALUE_LABEL: "value"}
 _REQUIRED = ("level1", "level2", "level3", "description", "value", "basis")
-_OPTIONAL_TEXT = ("mid_term_value", "unit", "reference_value")
+_OPTIONAL_TEXT = ("mid_term_value", "unit", "reference_value", "method")
 
 
 class WorkbookImportError(PerfgoalsError):
@@ -49,6 +63,7 @@ class _Entry:
     revision: int
     fingerprint: str
     amount_wan: Decimal | None
+    implementing_unit: str
 
 
 def _open(path: Path) -> Any:
@@ -98,7 +113,10 @@ def _entries(workbook: Any, name: str) -> list[_Entry]:
         raise WorkbookImportError(
             f"{name}：由更新版本的 perfgoals 导出（格式第 {version} 版），请先升级 perfgoals"
         )
-    if len(rows) < META_FIRST_ROW or tuple(rows[META_FIRST_ROW - 1][: len(META_HEADER)]) != META_HEADER:
+    written = tuple(rows[META_FIRST_ROW - 1][: len(META_HEADER)]) if len(rows) >= META_FIRST_ROW else ()
+    while written and written[-1] is None:
+        written = written[:-1]
+    if len(written) < META_HEADER_MINIMUM or written != META_HEADER[: len(written)]:
         raise WorkbookImportError(f"{name}：{META_SHEET} 表已被改动，无法识别其中的项目")
     entries: list[_Entry] = []
     for offset, row in enumerate(rows[META_FIRST_ROW:], start=META_FIRST_ROW + 1):
@@ -120,6 +138,7 @@ def _entries(workbook: Any, name: str) -> list[_Entry]:
                     revision=int(values["revision"]),
                     fingerprint=values["fingerprint"],
                     amount_wan=Decimal(values["amount_wan"]) if values.get("amount_wan") else None,
+                    implementing_unit=values.get("implementing_unit", ""),
                 )
             )
         except (KeyError, ValueError, InvalidOperation):
@@ -187,11 +206,13 @@ class _Grid:
 def _read_goal(sheet: Any, file_name: str, *, fill_down: bool = True) -> GoalTable:
     grid = _Grid(sheet)
     where = f"{file_name} 工作表“{sheet.title}”"
-    goal_row = header_row = None
+    goal_row = mid_term_row = header_row = None
     for row in range(1, min(sheet.max_row, _SEARCH_ROWS) + 1):
         label = _text(grid.value(row, 1)).strip()
         if label == "绩效目标" and goal_row is None:
             goal_row = row
+        elif label == MID_TERM_GOAL_LABEL and mid_term_row is None:
+            mid_term_row = row
         elif label == "一级指标":
             header_row = row
             break
@@ -209,16 +230,8 @@ def _read_goal(sheet: Any, file_name: str, *, fill_down: bool = True) -> GoalTab
     ]
     if missing:
         raise WorkbookImportError(f"{where}：表头缺少“{'、'.join(missing)}”列")
-    goal_text = ""
-    if goal_row is not None:
-        goal_text = next(
-            (
-                _text(grid.value(goal_row, col))
-                for col in range(2, sheet.max_column + 1)
-                if grid.value(goal_row, col)
-            ),
-            "",
-        )
+    goal_text = "" if goal_row is None else _labelled_text(grid, goal_row)
+    mid_term_goal_text = "" if mid_term_row is None else _labelled_text(grid, mid_term_row)
     indicators: list[Indicator] = []
     previous: Indicator | None = None
     for row in range(header_row + 1, sheet.max_row + 1):
@@ -242,7 +255,27 @@ def _read_goal(sheet: Any, file_name: str, *, fill_down: bool = True) -> GoalTab
         indicator = Indicator(**values)
         indicators.append(indicator)
         previous = indicator
-    return GoalTable(goal_text=goal_text, indicators=indicators)
+    return GoalTable(goal_text=goal_text, mid_term_goal_text=mid_term_goal_text, indicators=indicators)
+
+
+def _labelled_text(grid: _Grid, row: int) -> str:
+    """The text beside a row's label (绩效目标, 实施期目标, 实施单位): the first non-empty cell after it."""
+    return next(
+        (_text(grid.value(row, col)) for col in range(2, grid.sheet.max_column + 1) if grid.value(row, col)),
+        "",
+    )
+
+
+def _read_implementing_unit(sheet: Any) -> tuple[bool, str]:
+    """The 实施单位 row above the goal table: whether the sheet has one, and its text."""
+    grid = _Grid(sheet)
+    for row in range(1, min(sheet.max_row, _SEARCH_ROWS) + 1):
+        label = _text(grid.value(row, 1)).strip()
+        if label == IMPLEMENTING_UNIT_LABEL:
+            return True, _labelled_text(grid, row)
+        if label == "一级指标":
+            break
+    return False, ""
 
 
 def _read_amount(sheet: Any, file_name: str) -> tuple[bool, Decimal | None]:
@@ -319,8 +352,10 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
         literal = _read_goal(sheet, path.name, fill_down=False)
         has_amount, amount = _read_amount(sheet, path.name)
         amount_edited = has_amount and amount != entry.amount_wan
+        has_unit, implementing_unit = _read_implementing_unit(sheet)
+        unit_edited = has_unit and implementing_unit != entry.implementing_unit
         goal_edited = goal_fingerprint(literal) != entry.fingerprint
-        if not goal_edited and not amount_edited:
+        if not goal_edited and not amount_edited and not unit_edited:
             unchanged += 1
             continue
         goal = _read_goal(sheet, path.name)
@@ -333,12 +368,18 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
         if goal_edited and goal_fingerprint(goal) != goal_fingerprint(project.goal):
             kept = _same_weights(project.goal, goal)
             update["goal"] = project.goal.model_copy(
-                update={"goal_text": kept.goal_text, "indicators": kept.indicators}
+                update={
+                    "goal_text": kept.goal_text,
+                    "mid_term_goal_text": kept.mid_term_goal_text,
+                    "indicators": kept.indicators,
+                }
             )
         if amount_edited and amount != amount_in_wan(project.budget_amount, project.amount_unit):
             # The sheet shows 万元; the amount is kept in the unit it was written in.
             update["budget_amount"] = None if amount is None else from_wan(amount, project.amount_unit)
             update["amount_source"] = AmountSource.ENTERED
+        if unit_edited and implementing_unit != project.implementing_unit:
+            update["implementing_unit"] = implementing_unit
         if not update:
             unchanged += 1  # already saved (an earlier import of this same workbook)
             continue
@@ -358,6 +399,8 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
         what = f"{len(updated.goal.indicators)} 行指标"
         if updated.budget_amount != project.budget_amount:
             what += "，年度资金已改"
+        if updated.implementing_unit != project.implementing_unit:
+            what += "，实施单位已改"
         saved.append(f"{project.name}（{what}）")
     parts = [f"已从 {path.name} 导入：更新 {len(saved)} 个项目的绩效目标表"]
     if saved:

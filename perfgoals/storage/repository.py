@@ -183,6 +183,7 @@ _INDICATOR_FIELDS = (
     "direction",
     "unit",
     "reference_value",
+    "method",
 )
 
 
@@ -204,6 +205,7 @@ def _indicator(row: Any) -> Indicator:
         direction=Direction(row.direction) if row.direction else None,
         unit=row.unit,
         reference_value=row.reference_value,
+        method=row.method,
     )
 
 
@@ -228,9 +230,16 @@ def _project(row: Any, indicators: list[Indicator], acceptances: list[Acceptance
         amount_unit=row.amount_unit,
         amount_source=AmountSource(row.amount_source),
         owner=row.owner,
+        implementing_unit=row.implementing_unit,
         status=ProjectStatus(row.status),
         notes=row.notes,
-        goal=_build(GoalTable, goal_text=row.goal_text, indicators=indicators, revision=row.revision),
+        goal=_build(
+            GoalTable,
+            goal_text=row.goal_text,
+            mid_term_goal_text=row.mid_term_goal_text,
+            indicators=indicators,
+            revision=row.revision,
+        ),
         acceptances=acceptances,
     )
 
@@ -328,7 +337,7 @@ _PROCUREMENT_COLUMNS = (
 _PROJECT_COLUMNS = (
     "department_id", "id", "name", "code", "budget_line_code", "line_link", "fund_source",
     "fund_source_detail", "budget_amount", "amount_unit", "amount_source", "owner", "status", "notes",
-    "goal_text", "revision",
+    "goal_text", "revision", "implementing_unit", "mid_term_goal_text",
 )  # fmt: skip
 _ACCEPTANCE_COLUMNS = ("department_id", "project_id", "code", "reason", "accepted_by", "accepted_at")
 
@@ -491,7 +500,7 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
     directions = {direction.value: direction for direction in Direction}
     for (
         project_id, level1, level2, level3, description, value, basis, mid_term_value, weight, direction,
-        unit, reference_value,
+        unit, reference_value, method,
     ) in _driver_rows(connection, indicator_statement):  # fmt: skip
         indicators[project_id].append(
             _adopt(
@@ -508,6 +517,7 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
                     "direction": (directions.get(direction) or Direction(direction)) if direction else None,
                     "unit": unit,
                     "reference_value": reference_value,
+                    "method": method,
                 },
             )
         )
@@ -522,10 +532,16 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
     for (
         department_id, project_id, name, code, budget_line_code, line_link, fund_source, fund_source_detail,
         budget_amount, amount_unit, amount_source, owner, status, notes, goal_text, revision,
+        implementing_unit, mid_term_goal_text,
     ) in children(ProjectRow, _PROJECT_COLUMNS, col(ProjectRow.position)):  # fmt: skip
         goal = _adopt(
             GoalTable,
-            {"goal_text": goal_text, "indicators": indicators.pop(project_id, no_indicators), "revision": revision},
+            {
+                "goal_text": goal_text,
+                "mid_term_goal_text": mid_term_goal_text,
+                "indicators": indicators.pop(project_id, no_indicators),
+                "revision": revision,
+            },
         )
         projects[department_id].append(
             _adopt(
@@ -542,6 +558,7 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
                     "amount_unit": amount_unit,
                     "amount_source": amount_sources.get(amount_source) or AmountSource(amount_source),
                     "owner": owner,
+                    "implementing_unit": implementing_unit,
                     "status": project_statuses.get(status) or ProjectStatus(status),
                     "notes": notes,
                     "goal": goal,
@@ -648,9 +665,11 @@ def _project_values(project: Project, *, department_id: int, position: int, user
         "amount_unit": project.amount_unit,
         "amount_source": AmountSource(project.amount_source).value,
         "owner": project.owner,
+        "implementing_unit": project.implementing_unit,
         "status": ProjectStatus(project.status).value,
         "notes": project.notes,
         "goal_text": project.goal.goal_text,
+        "mid_term_goal_text": project.goal.mid_term_goal_text,
         "revision": project.goal.revision,
         "updated_at": utcnow(),
         "updated_by": user,
@@ -673,6 +692,7 @@ def _indicator_values(indicators: Iterable[Indicator], project_id: int) -> list[
             "direction": Direction(indicator.direction).value if indicator.direction else None,
             "unit": indicator.unit,
             "reference_value": indicator.reference_value,
+            "method": indicator.method,
         }
         for position, indicator in enumerate(indicators, start=1)
     ]

@@ -163,6 +163,9 @@ class ProjectRow(SQLModel, table=True):
     revision: int = Field(default=1)
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by: str = Field(default="", max_length=100)
+    # Added by revision 0003: the server default fills the rows written before it.
+    implementing_unit: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    mid_term_goal_text: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class IndicatorRow(SQLModel, table=True):
@@ -185,6 +188,7 @@ class IndicatorRow(SQLModel, table=True):
     direction: str | None = Field(default=None, max_length=4)
     unit: str | None = Field(default=None, max_length=40)
     reference_value: str | None = None
+    method: str | None = None
 
 
 class AcceptanceRow(SQLModel, table=True):
