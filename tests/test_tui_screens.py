@@ -83,6 +83,14 @@ async def settle(pilot: Any) -> None:
         await pilot.pause()
 
 
+async def until(pilot: Any, ready: Any, *, timeout: float = 10.0) -> None:
+    """Pause until ``ready()``: a pushed dialog may take more than one frame to mount on a busy machine."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not ready():
+        assert asyncio.get_running_loop().time() < deadline, "the TUI did not get there in time"
+        await pilot.pause(0.01)
+
+
 def status_text(screen: Screen[Any]) -> str:
     return str(screen.query_one(StatusLine).render())
 
@@ -140,7 +148,7 @@ async def test_departments_rollover_from_the_selected_year(sample_engine: tuple[
         await settle(pilot)
         screen = app.screen
         await pilot.press("r")
-        await pilot.pause()
+        await until(pilot, lambda: bool(app.screen.query("#prompt-input")))
         prompt = app.screen.query_one("#prompt-input", Input)
         assert prompt.value == "2023"
         prompt.value = "2021"
@@ -161,7 +169,7 @@ async def test_departments_rollover_from_the_selected_year(sample_engine: tuple[
 
         # A mistaken rollover can be deleted (after confirming); the open department cannot.
         await pilot.press("delete")
-        await pilot.pause()
+        await until(pilot, lambda: bool(app.screen.query("#yes")))
         await pilot.click("#yes")
         await settle(pilot)
         assert table.row_count == 1 and "已删除" in status_text(screen)
@@ -561,8 +569,7 @@ async def test_screens_inside_the_app_jump_back_to_the_main_screen(sample_engine
 
         # Help over the main screen lists the main screen's keys and the app's, from their bindings.
         await pilot.press("f1")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         ids = {entry.binding_id for entry in app.screen.entries}
         assert {"main.save", "main.reconciliation", "app.help", "app.quit"} <= ids
         await pilot.press("escape")
@@ -573,7 +580,7 @@ async def test_screens_inside_the_app_jump_back_to_the_main_screen(sample_engine
         await settle(pilot)
         assert isinstance(app.screen, DepartmentsScreen)
         await pilot.press("r")
-        await pilot.pause()
+        await until(pilot, lambda: bool(app.screen.query("#prompt-input")))
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("enter")
