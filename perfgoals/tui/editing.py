@@ -13,8 +13,14 @@ from typing import Any
 
 from perfgoals.models import Indicator, Project
 
-#: The goal-table columns shown in the grid, in order.
+#: The goal-table columns always shown in the grid, in order.
 GRID_FIELDS: tuple[str, ...] = ("level1", "level2", "level3", "description", "value", "basis")
+
+#: Columns shown after those only when some row of the table fills them in (few layouts have them).
+OPTIONAL_FIELDS: tuple[str, ...] = ("method",)
+
+#: Every column the grid can show and edit.
+ALL_GRID_FIELDS: tuple[str, ...] = GRID_FIELDS + OPTIONAL_FIELDS
 
 GRID_LABELS: dict[str, str] = {
     "level1": "一级指标",
@@ -23,7 +29,11 @@ GRID_LABELS: dict[str, str] = {
     "description": "指标描述",
     "value": "指标值",
     "basis": "确定依据",
+    "method": "计算方法",
 }
+
+#: Fields of the goal table (not of the project itself) that the goal editor (F4) edits.
+GOAL_TEXT_FIELDS: tuple[str, ...] = ("goal_text", "mid_term_goal_text")
 
 #: Project fields a user edits outside the grid, with their Chinese names.
 PROJECT_FIELD_LABELS: dict[str, str] = {
@@ -37,9 +47,11 @@ PROJECT_FIELD_LABELS: dict[str, str] = {
     "amount_unit": "金额单位",
     "amount_source": "金额来源",
     "owner": "负责人",
+    "implementing_unit": "实施单位",
     "status": "状态",
     "notes": "备注",
     "goal_text": "绩效目标",
+    "mid_term_goal_text": "实施期目标",
 }
 
 _MAX_UNDO = 200
@@ -72,6 +84,17 @@ class CellRange:
     @property
     def columns(self) -> int:
         return self.right - self.left + 1
+
+
+def visible_fields(indicators: Sequence[Indicator]) -> tuple[str, ...]:
+    """The grid's columns for these rows: the fixed ones, then each optional one some row fills in."""
+    optional = tuple(field for field in OPTIONAL_FIELDS if any(getattr(row, field) for row in indicators))
+    return GRID_FIELDS + optional
+
+
+def _stored(field: str, text: str) -> str | None:
+    # An optional column left empty is absent (``None``), as the importers leave it, not "".
+    return text or None if field in OPTIONAL_FIELDS else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +237,11 @@ class ProjectDraft:
         return self.project.goal.indicators
 
     @property
+    def fields(self) -> tuple[str, ...]:
+        """The grid's columns as now shown: what range columns (copy, paste, clear) refer to."""
+        return visible_fields(self.indicators)
+
+    @property
     def can_undo(self) -> bool:
         return bool(self._undo)
 
@@ -279,7 +307,7 @@ class ProjectDraft:
 
     def set_cells(self, row: int, changes: dict[str, str]) -> bool:
         """Set several cells of one row as one undoable change (e.g. 一级 and 二级 together)."""
-        unknown = set(changes) - set(GRID_FIELDS)
+        unknown = set(changes) - set(ALL_GRID_FIELDS)
         if unknown:
             raise ValueError(f"不可编辑的列：{'、'.join(sorted(unknown))}")
         if all(self.cell(row, field) == text for field, text in changes.items()):
@@ -287,20 +315,21 @@ class ProjectDraft:
         first = next(iter(changes))
         self._record(f"修改{GRID_LABELS[first]}", Place(row, first))
         for field, text in changes.items():
-            setattr(self.indicators[row], field, text)
+            setattr(self.indicators[row], field, _stored(field, text))
         return True
 
     def clear_range(self, cells: CellRange) -> bool:
+        fields = self.fields
         targets = [
-            (row, GRID_FIELDS[column])
+            (row, fields[column])
             for row in range(cells.top, min(cells.bottom, len(self.indicators) - 1) + 1)
-            for column in range(cells.left, min(cells.right, len(GRID_FIELDS) - 1) + 1)
+            for column in range(cells.left, min(cells.right, len(fields) - 1) + 1)
         ]
         if not any(self.cell(row, field) for row, field in targets):
             return False
-        self._record("清空单元格", Place(cells.top, GRID_FIELDS[cells.left]))
+        self._record("清空单元格", Place(cells.top, fields[cells.left]))
         for row, field in targets:
-            setattr(self.indicators[row], field, "")
+            setattr(self.indicators[row], field, _stored(field, ""))
         return True
 
     # -- rows -----------------------------------------------------------------------------------
@@ -360,20 +389,21 @@ class ProjectDraft:
         first = next(key for key in changes if current[key] != changes[key])
         self._record(label, Place(None, first))
         for key, value in changes.items():
-            if key == "goal_text":
-                self.project.goal.goal_text = value
-            else:
-                setattr(self.project, key, value)
+            setattr(self.project.goal if key in GOAL_TEXT_FIELDS else self.project, key, value)
         return True
 
     def _field(self, key: str) -> Any:
-        return self.project.goal.goal_text if key == "goal_text" else getattr(self.project, key)
+        return _project_field(self.project, key)
 
     # -- clipboard --------------------------------------------------------------------------------
 
     def copy(self, cells: CellRange) -> str:
+        fields = self.fields
         rows = [
-            [self.cell(row, GRID_FIELDS[column]) for column in range(cells.left, cells.right + 1)]
+            [
+                self.cell(row, fields[column])
+                for column in range(cells.left, min(cells.right, len(fields) - 1) + 1)
+            ]
             for row in range(cells.top, min(cells.bottom, len(self.indicators) - 1) + 1)
         ]
         return format_tsv(rows)
@@ -381,17 +411,18 @@ class ProjectDraft:
     def paste(self, top: int, left: int, text: str, selection: CellRange | None = None) -> CellRange | None:
         """Paste clipboard text with its top-left cell at (``top``, ``left``).
 
-        Rows are added at the end when the paste runs past the last row; columns beyond 依据 are
-        dropped.  A single value pasted over a selection fills the whole selection, as a spreadsheet
+        Rows are added at the end when the paste runs past the last row; columns beyond the last
+        shown one (依据, or an optional column shown after it) are dropped.  A single value pasted over a selection fills the whole selection, as a spreadsheet
         does.  Returns the cells written, or ``None`` when nothing changed.
         """
         cells = parse_tsv(text)
-        if not cells or left >= len(GRID_FIELDS):
+        fields = self.fields
+        if not cells or left >= len(fields):
             return None
         if selection is not None and len(cells) == 1 and len(cells[0]) == 1:
             top, left = selection.top, selection.left
             cells = [[cells[0][0]] * selection.columns for _ in range(selection.rows)]
-        width = min(max(len(row) for row in cells), len(GRID_FIELDS) - left)
+        width = min(max(len(row) for row in cells), len(fields) - left)
         area = CellRange(top, left, top + len(cells) - 1, left + width - 1)
         before = _copy(self.project)
         while len(self.indicators) <= area.bottom:
@@ -399,12 +430,13 @@ class ProjectDraft:
         for offset, row in enumerate(cells):
             for column in range(width):
                 value = row[column] if column < len(row) else ""
-                setattr(self.indicators[top + offset], GRID_FIELDS[left + column], value)
+                field = fields[left + column]
+                setattr(self.indicators[top + offset], field, _stored(field, value))
         if _comparable(before) == _comparable(self.project):
             self.project = before
             return None
         self._changes += 1
-        self._undo.append(_Step("粘贴", before, Place(top, GRID_FIELDS[left])))
+        self._undo.append(_Step("粘贴", before, Place(top, fields[left])))
         del self._undo[:-_MAX_UNDO]
         self._redo.clear()
         return area
@@ -419,12 +451,16 @@ def _show(value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
+def _project_field(project: Project, key: str) -> Any:
+    return getattr(project.goal if key in GOAL_TEXT_FIELDS else project, key)
+
+
 def differences(mine: Project, theirs: Project) -> list[tuple[str, str, str]]:
     """Where two versions of a project differ: (what, my text, their text), fields then rows."""
     result: list[tuple[str, str, str]] = []
     for key, label in PROJECT_FIELD_LABELS.items():
-        a = mine.goal.goal_text if key == "goal_text" else getattr(mine, key)
-        b = theirs.goal.goal_text if key == "goal_text" else getattr(theirs, key)
+        a = _project_field(mine, key)
+        b = _project_field(theirs, key)
         if a != b:
             result.append((label, _show(a), _show(b)))
     rows = max(len(mine.goal.indicators), len(theirs.goal.indicators))
@@ -434,14 +470,18 @@ def differences(mine: Project, theirs: Project) -> list[tuple[str, str, str]]:
         if a_row is None or b_row is None:
             present = a_row or b_row
             assert present is not None
-            text = " / ".join(getattr(present, f) for f in GRID_FIELDS if getattr(present, f))
+            text = " / ".join(getattr(present, f) for f in ALL_GRID_FIELDS if getattr(present, f))
             result.append(
                 (f"第 {index + 1} 行", text if a_row else "（无此行）", text if b_row else "（无此行）")
             )
             continue
-        for field in GRID_FIELDS:
+        for field in ALL_GRID_FIELDS:
             if getattr(a_row, field) != getattr(b_row, field):
                 result.append(
-                    (f"第 {index + 1} 行 {GRID_LABELS[field]}", getattr(a_row, field), getattr(b_row, field))
+                    (
+                        f"第 {index + 1} 行 {GRID_LABELS[field]}",
+                        _show(getattr(a_row, field)),
+                        _show(getattr(b_row, field)),
+                    )
                 )
     return result

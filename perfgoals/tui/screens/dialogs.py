@@ -123,33 +123,47 @@ class ConflictDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class TextDialog(ModalScreen[str | None]):
-    """Edit a longer text (the 绩效目标) in a text area; ctrl+s or 确定 applies."""
+class GoalDialog(ModalScreen[dict[str, str] | None]):
+    """Edit a project's 绩效目标 and its 实施期目标 (often empty) in two text areas, applied together
+    by ctrl+s or 确定; returns both texts as typed, keyed by their GoalTable fields."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "取消", id="dialog.cancel"),
         Binding("ctrl+s", "apply", "确定", id="dialog.apply", priority=True),
     ]
 
-    def __init__(self, title: str, text: str) -> None:
+    def __init__(
+        self, project_name: str, goal_text: str, mid_term_goal_text: str, *, focus: str = "goal_text"
+    ) -> None:
         super().__init__(classes="dialog")
-        self._title = title
-        self._text = text
+        self._project_name = project_name
+        self._goal_text = goal_text
+        self._mid_term_goal_text = mid_term_goal_text
+        self._focus = focus
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
-            yield Label(self._title, classes="dialog-title")
-            yield TextArea(self._text, id="text", soft_wrap=True, show_line_numbers=False)
+            yield Label(f"绩效目标：{self._project_name}", classes="dialog-title")
+            yield TextArea(self._goal_text, id="text", soft_wrap=True, show_line_numbers=False)
+            yield Label("实施期目标（总体目标分实施期填报时填写，可空）", classes="field-label")
+            yield TextArea(
+                self._mid_term_goal_text, id="mid-term-text", soft_wrap=True, show_line_numbers=False
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("确定 (ctrl+s)", id="apply", variant="primary")
                 yield Button("取消 (Esc)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
+        self.query_one("#mid-term-text" if self._focus == "mid_term_goal_text" else "#text", TextArea).focus()
 
     @on(Button.Pressed, "#apply")
     def action_apply(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        self.dismiss(
+            {
+                "goal_text": self.query_one("#text", TextArea).text,
+                "mid_term_goal_text": self.query_one("#mid-term-text", TextArea).text,
+            }
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -248,6 +262,8 @@ class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
                 yield Static(self._amount_hint(amount), id="amount-hint")
                 yield Label("负责人")
                 yield Input(project.owner, id="owner", compact=True)
+                yield Label("实施单位")
+                yield Input(project.implementing_unit, id="implementing-unit", compact=True)
                 yield Label("状态")
                 yield Select(
                     [(status.value, status.value) for status in ProjectStatus],
@@ -323,6 +339,7 @@ class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
             "fund_source": fund,
             "budget_amount": amount,
             "owner": self.query_one("#owner", Input).value.strip(),
+            "implementing_unit": self.query_one("#implementing-unit", Input).value.strip(),
             "status": ProjectStatus(str(self.query_one("#status", Select).value)),
         }
         changes = {key: value for key, value in wanted.items() if getattr(project, key) != value}

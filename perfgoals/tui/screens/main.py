@@ -28,7 +28,7 @@ from textual.widgets import DataTable, Footer, Header, Input, OptionList
 from perfgoals.errors import PerfgoalsError
 from perfgoals.framework import Framework, get_framework
 from perfgoals.tui.context import JumpTarget, TuiContext
-from perfgoals.tui.editing import GRID_FIELDS, GRID_LABELS, CellRange, ProjectDraft
+from perfgoals.tui.editing import ALL_GRID_FIELDS, GOAL_TEXT_FIELDS, GRID_LABELS, CellRange, ProjectDraft
 from perfgoals.tui.widgets.findings_panel import GLYPHS, FindingsPanel
 from perfgoals.tui.widgets.goal_grid import GoalGrid
 from perfgoals.tui.widgets.project_list import FindingCounts, ProjectList, project_id_of
@@ -93,7 +93,7 @@ def finding_marks(findings: list[Finding] | None) -> dict[tuple[int, str], str]:
         location = finding.location
         if finding.accepted or location.row is None:
             continue
-        field = location.field if location.field in GRID_FIELDS else "level3"
+        field = location.field if location.field in ALL_GRID_FIELDS else "level3"
         key = (location.row - 1, field)
         if marks.get(key) != "✗":
             marks[key] = GLYPHS[str(finding.severity)]
@@ -686,9 +686,9 @@ class MainScreen(Screen[None]):
         if target.row is not None:
             self.grid.go_to(target.row - 1, target.field)
             self.grid.focus()
-        elif target.field == "goal_text":
-            self.action_edit_goal()
-        elif target.field is not None and target.field not in GRID_FIELDS:
+        elif target.field in GOAL_TEXT_FIELDS:
+            self.action_edit_goal(target.field)
+        elif target.field is not None and target.field not in ALL_GRID_FIELDS:
             self.action_edit_project()
         else:
             self.grid.focus()
@@ -920,10 +920,11 @@ class MainScreen(Screen[None]):
         column = self.grid.cursor_coordinate.column if draft.indicators else 0
         if selection is not None:
             row, column = selection.top, selection.left
+        fields = draft.fields
         area = draft.paste(row, column, text, selection=selection)
         if area is None:
             return
-        self._changed((area.top, GRID_FIELDS[area.left]))
+        self._changed((area.top, fields[area.left]))
         if area.rows * area.columns > 1:
             self.grid.select_range(area)
 
@@ -976,17 +977,23 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(_dialogs().ProjectFieldsDialog(department, draft.project), done)
 
-    def action_edit_goal(self) -> None:
+    def action_edit_goal(self, field: str = "goal_text") -> None:
+        """Edit the 绩效目标 and 实施期目标 together; ``field`` is the one the cursor starts in."""
         draft = self.draft
         if draft is None:
             return
+        goal = draft.project.goal
 
-        def done(text: str | None) -> None:
-            if text is not None and draft.set_fields({"goal_text": text}, label="修改绩效目标"):
+        def done(texts: dict[str, str] | None) -> None:
+            if not texts:
+                return
+            label = "修改实施期目标" if texts["goal_text"] == goal.goal_text else "修改绩效目标"
+            if draft.set_fields(texts, label=label):
                 self._changed(None)
 
         self.app.push_screen(
-            _dialogs().TextDialog(f"绩效目标：{draft.project.name}", draft.project.goal.goal_text), done
+            _dialogs().GoalDialog(draft.project.name, goal.goal_text, goal.mid_term_goal_text, focus=field),
+            done,
         )
 
     # -- adding and deleting projects -----------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The goal-table grid: 一级/二级/三级/描述/指标值/依据, long text wrapped, a cell cursor and a range."""
+"""The goal-table grid: 一级/二级/三级/描述/指标值/依据 (and 计算方法 when some row has one), long
+text wrapped, a cell cursor and a range."""
 
 from __future__ import annotations
 
@@ -14,12 +15,20 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, CursorType, RowKey
 
 from perfgoals.models import Indicator
-from perfgoals.tui.editing import GRID_FIELDS, GRID_LABELS, CellRange
+from perfgoals.tui.editing import GRID_FIELDS, GRID_LABELS, CellRange, visible_fields
 from perfgoals.values import parse_value
 
 # Share of the width each column gets, the least it gets, and the most it needs.
-_WEIGHTS = {"level1": 10, "level2": 12, "level3": 14, "description": 18, "value": 12, "basis": 10}
-_MINIMUM = {"level1": 4, "level2": 4, "level3": 6, "description": 6, "value": 6, "basis": 4}
+_WEIGHTS = {
+    "level1": 10,
+    "level2": 12,
+    "level3": 14,
+    "description": 18,
+    "value": 12,
+    "basis": 10,
+    "method": 14,
+}
+_MINIMUM = {"level1": 4, "level2": 4, "level3": 6, "description": 6, "value": 6, "basis": 4, "method": 6}
 _MAXIMUM = {"level1": 10, "level2": 18, "value": 18, "basis": 12}
 # Up to this many changed rows are replaced in place; more (another project shown) re-render all.
 _IN_PLACE_ROWS = 3
@@ -58,6 +67,8 @@ class GoalGrid(DataTable[Text]):
         # What each shown cell was built from, per row: lets show_rows touch only the cells that changed.
         self._shown: list[tuple[tuple[str, str, str, str], ...]] = []
         self._widths: dict[str, int] = {}
+        # The columns shown: the fixed ones and the optional ones some row of this table fills in.
+        self._fields: tuple[str, ...] = GRID_FIELDS
 
     # -- content --------------------------------------------------------------------------------
 
@@ -76,6 +87,7 @@ class GoalGrid(DataTable[Text]):
         """
         self._indicators = indicators
         self._findings = marks or {}
+        self._fields = visible_fields(indicators)
         widths = self._column_widths()
         if widths != self._widths or not self.columns:
             self._rebuild()
@@ -95,7 +107,7 @@ class GoalGrid(DataTable[Text]):
         return (str(getattr(indicator, field) or ""), self._findings.get((row, field), ""), extra, "")
 
     def _row_signature(self, row: int, indicator: Indicator) -> tuple[tuple[str, str, str, str], ...]:
-        return tuple(self._signature(row, field, indicator) for field in GRID_FIELDS)
+        return tuple(self._signature(row, field, indicator) for field in self._fields)
 
     def _update_rows(self) -> None:
         shown = self._shown
@@ -109,7 +121,7 @@ class GoalGrid(DataTable[Text]):
             old, new = shown[index], wanted[index]
             indicator = self._indicators[index]
             row_key = RowKey(str(index))
-            for column, field in enumerate(GRID_FIELDS):
+            for column, field in enumerate(self._fields):
                 if old[column] != new[column]:
                     cell = self._cell(index, field, indicator)
                     if in_place:
@@ -123,7 +135,7 @@ class GoalGrid(DataTable[Text]):
             self.remove_row(str(index))
         for index in range(len(shown), len(wanted)):
             indicator = self._indicators[index]
-            cells = [self._cell(index, field, indicator) for field in GRID_FIELDS]
+            cells = [self._cell(index, field, indicator) for field in self._fields]
             self.add_row(*cells, height=None, key=str(index), label=str(index + 1))
         self._shown = wanted
         if remeasure:
@@ -160,10 +172,11 @@ class GoalGrid(DataTable[Text]):
         width = (self.content_region.width or 100) - self.styles.scrollbar_size_vertical
         # Each column takes 2 cells of padding; the row label takes its digits plus padding.
         label_width = len(str(max(len(self._indicators), 1))) + 2
-        available = max(width - label_width - 2 * len(GRID_FIELDS), sum(_MINIMUM.values()))
-        total = sum(_WEIGHTS.values())
+        fields = self._fields
+        available = max(width - label_width - 2 * len(fields), sum(_MINIMUM[field] for field in fields))
+        total = sum(_WEIGHTS[field] for field in fields)
         widths: dict[str, int] = {}
-        for field in GRID_FIELDS:
+        for field in fields:
             share = available * _WEIGHTS[field] // total
             if field in _CJK_COLUMNS:
                 share -= share % 2
@@ -199,10 +212,10 @@ class GoalGrid(DataTable[Text]):
         widths = self._column_widths()
         self._widths = widths
         self._laid_out_width = self.size.width
-        for field in GRID_FIELDS:
+        for field in self._fields:
             self.add_column(GRID_LABELS[field], width=widths[field], key=field)
         for index, indicator in enumerate(self._indicators):
-            cells = [self._cell(index, field, indicator) for field in GRID_FIELDS]
+            cells = [self._cell(index, field, indicator) for field in self._fields]
             self.add_row(*cells, height=None, key=str(index), label=str(index + 1))
         self._shown = [self._row_signature(i, indicator) for i, indicator in enumerate(self._indicators)]
         if self._indicators:
@@ -219,8 +232,13 @@ class GoalGrid(DataTable[Text]):
     # -- where the user is ----------------------------------------------------------------------
 
     @property
+    def fields(self) -> tuple[str, ...]:
+        """The columns shown, in order: a cursor or range column is an index into these."""
+        return self._fields
+
+    @property
     def current_field(self) -> str:
-        return GRID_FIELDS[self.cursor_coordinate.column]
+        return self._fields[min(self.cursor_coordinate.column, len(self._fields) - 1)]
 
     @property
     def current_row(self) -> int:
@@ -262,7 +280,7 @@ class GoalGrid(DataTable[Text]):
         """Put the cursor on a row (and a column, if ``field`` is a grid column)."""
         if not self._indicators:
             return
-        column = GRID_FIELDS.index(field) if field in GRID_FIELDS else self.cursor_coordinate.column
+        column = self._fields.index(field) if field in self._fields else self.cursor_coordinate.column
         self.clear_selection()
         self.move_cursor(row=max(0, min(row, len(self._indicators) - 1)), column=column)
 

@@ -51,6 +51,10 @@ class ProjectSummary(Static):
             return
         self.border_title = ("● " if dirty else "") + project.name
         self.border_subtitle = "未保存" if dirty else f"第 {project.goal.revision} 版"
+        unit = project.implementing_unit.strip()
+        mid_term = project.goal.mid_term_goal_text.strip()
+        # Few projects have these, so they take a line only when filled in (app.tcss makes room for it).
+        self.set_class(bool(unit or mid_term), "-more")
 
         def build() -> RenderableType:
             grid = Table.grid(padding=(0, 1), expand=True)
@@ -69,9 +73,18 @@ class ProjectSummary(Static):
             grid.add_row("科目", line_label(department, project), "金额", amount)
             grid.add_row("资金", fund, "负责人", project.owner or "未填")
             grid.add_row("状态", project.status.value, "编码", project.code or "—")
+            if unit:
+                grid.add_row("实施单位", unit, "", "")
             goal = project.goal.goal_text.strip()
             goal_text = Text("目标 ", style="dim")
             goal_text.append(goal or "（未填绩效目标，按 F4 填写）", style="" if goal else "dim italic")
-            return Group(grid, goal_text)
+            if not mid_term:
+                return Group(grid, goal_text)
+            # One line, its first, and above the (annual) goal as on the form: a long goal is cut
+            # off at the bottom by the summary's height.  The whole text is in the F4 editor.
+            lines = mid_term.splitlines()
+            mid_term_text = Text("实施期目标 ", style="dim", no_wrap=True, overflow="ellipsis")
+            mid_term_text.append(lines[0] + (" …" if len(lines) > 1 else ""))
+            return Group(grid, mid_term_text, goal_text)
 
         self._set(build)
