@@ -15,12 +15,8 @@ _REQUIRED = (
     ("level3", "三级指标"),
     ("value", "指标值"),
 )
-#: Columns some templates leave out (the central template has neither): empty in a started row is
-#: unfinished only where the goal table uses the column on other rows.
-_OPTIONAL = (
-    ("description", "指标描述"),
-    ("basis", "指标值确定依据"),
-)
+# 指标描述 and 指标值确定依据 are columns some templates leave out (the central template has neither):
+# empty in a started row is unfinished only where the goal table uses the column on other rows.
 
 
 class EmptyCell(RowRule):
@@ -48,10 +44,16 @@ class EmptyCell(RowRule):
                 yield Issue(f"{row.label()}的{label}为空", hint=f"填写{label}。", field=field)
 
     def check_project(self, ctx: CheckContext, project: ProjectFacts) -> Iterator[Issue]:
-        filled = [(number, row) for number, row in enumerate(project.rows, start=1) if not row.blank]
-        for field, label in _OPTIONAL:
-            empty = [(number, row) for number, row in filled if not getattr(row, field).strip()]
-            if not empty or len(empty) == len(filled):
+        filled = empty_description = empty_basis = 0
+        for row in project.rows:
+            if not row.blank:
+                filled += 1
+                empty_description += not row.description.strip()
+                empty_basis += not row.basis.strip()
+        # Usually every row has both: decided above without building anything.
+        for field, label, empty in (("description", "指标描述", empty_description), ("basis", "指标值确定依据", empty_basis)):
+            if not empty or empty == filled:
                 continue  # every row has it, or the table has no such column
-            for number, row in empty:
-                yield Issue(f"{row.label()}的{label}为空", hint=f"填写{label}。", row=number, field=field)
+            for number, row in enumerate(project.rows, start=1):
+                if not row.blank and not getattr(row, field).strip():
+                    yield Issue(f"{row.label()}的{label}为空", hint=f"填写{label}。", row=number, field=field)
