@@ -66,6 +66,19 @@ def engine(db_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture
+def sample_file_engine(tmp_path: Path) -> Engine:
+    """A SQLite file holding the TUI tests' sample department (tests/tui_main_sample.py)."""
+    from perfgoals.storage import repository as repo
+    from perfgoals.storage.db import write_session
+    from tests.tui_main_sample import sample_department
+
+    engine = open_database(f"sqlite:///{tmp_path / 'tui.db'}")
+    with write_session(engine) as session:
+        repo.save_department(session, department=sample_department(), user="样例", replace=False, action="demo")
+    return engine
+
+
 @dataclass
 class CliResult:
     code: int

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy.engine import Engine
 from textual.coordinate import Coordinate
@@ -12,7 +10,7 @@ from textual.widgets import Input, TextArea
 
 from perfgoals.models import Project
 from perfgoals.storage import repository as repo
-from perfgoals.storage.db import open_database, read_session, write_session
+from perfgoals.storage.db import read_session, write_session
 from perfgoals.tui.editing import GRID_FIELDS, GRID_LABELS, CellRange
 from perfgoals.tui.screens.dialogs import GoalDialog, ProjectFieldsDialog
 from perfgoals.tui.widgets.project_summary import ProjectSummary
@@ -21,13 +19,8 @@ from tests.tui_main_sample import sample_department
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = open_database(f"sqlite:///{tmp_path / 'tui.db'}")
-    with write_session(engine) as session:
-        repo.save_department(
-            session, department=sample_department(), user="样例", replace=False, action="demo"
-        )
-    return engine
+def engine(sample_file_engine: Engine) -> Engine:
+    return sample_file_engine
 
 
 def summary_lines(pilot: Pilot[None]) -> list[str]:

@@ -39,13 +39,8 @@ def asynctest(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., N
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = open_database(f"sqlite:///{tmp_path / 'tui.db'}")
-    with write_session(engine) as session:
-        repo.save_department(
-            session, department=sample_department(), user="样例", replace=False, action="demo"
-        )
-    return engine
+def engine(sample_file_engine: Engine) -> Engine:
+    return sample_file_engine
 
 
 def make_app(engine: Engine, user: str = "测试员") -> PerfgoalsApp:

@@ -6,7 +6,6 @@ Update the stored snapshots after a deliberate change with ``pytest --snapshot-u
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,21 +16,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from perfgoals.storage import repository as repo
-from perfgoals.storage.db import open_database, write_session
+from perfgoals.storage.db import write_session
 from perfgoals.tui.app import PerfgoalsApp
 from perfgoals.tui.context import TuiContext
 from perfgoals.tui.editing import GRID_FIELDS, GRID_LABELS
-from tests.tui_main_sample import sample_department
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = open_database(f"sqlite:///{tmp_path / 'tui.db'}")
-    with write_session(engine) as session:
-        repo.save_department(
-            session, department=sample_department(), user="样例", replace=False, action="demo"
-        )
-    return engine
+def engine(sample_file_engine: Engine) -> Engine:
+    return sample_file_engine
 
 
 async def _settle(pilot: Pilot[Any]) -> None:
