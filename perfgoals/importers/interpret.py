@@ -556,28 +556,41 @@ class Interpreter:
 
     def read_expenditure(self, unit: Unit) -> None:
         unit_word = self.table_unit(unit)
+        for line, figures, others in self._expense_rows(unit, unit_word):
+            _set_expense(line, figures)
+            line.other_expenses.update(others)
+
+    def _expense_rows(
+        self, unit: Unit, unit_word: str
+    ) -> Iterator[tuple[LineAmounts, dict[Part, Decimal | None], dict[str, Decimal]]]:
+        """Each function line of an expense table with the 合计/基本支出/项目支出 the table has, and its other
+        figured columns.
+
+        基本支出 or 项目支出 printed only as parts (人员经费, 公用经费 …, without a 小计 column) is what the
+        parts add up to; the parts themselves have no field and are named in a note.
+        """
         found, rows = self._function_rows(unit)
         columns = [Column(index, path, expense_part(path)) for index, path in found]
         present = {column.part for column in columns}
         self._note_unkept(unit, columns, (Part.BASIC_PART, Part.PROJECT_PART), _WHOLE)
+        wholes = {Part.BASIC_PART: Part.BASIC, Part.PROJECT_PART: Part.PROJECT}
         for row, cells, code, name in rows:
             line = self._line(code, name, unit_word)
+            figures: dict[Part, Decimal | None] = {}
             details: dict[Part, list[Decimal | None]] = {Part.BASIC_PART: [], Part.PROJECT_PART: []}
+            others: dict[str, Decimal] = {}
             for column, amount in self._figures(unit, row, cells, columns):
                 value = self._in_line_unit(line, amount, unit_word)
-                if column.part is Part.TOTAL:
-                    line.total = value
-                elif column.part is Part.BASIC:
-                    line.basic = value
-                elif column.part is Part.PROJECT:
-                    line.project = value
+                if column.part in (Part.TOTAL, Part.BASIC, Part.PROJECT):
+                    figures[column.part] = value
                 elif column.part in details:
                     details[column.part].append(value)
                 elif value is not None:
-                    line.other_expenses[column.name] = value
-            # Without a 小计 column, 基本支出 is what its printed parts add up to.
-            if Part.BASIC not in present and Part.BASIC_PART in present:
-                line.basic = _sum(details[Part.BASIC_PART])
+                    others[column.name] = value
+            for part, whole in wholes.items():
+                if whole not in present and part in present:
+                    figures[whole] = _sum(details[part])
+            yield line, figures, others
             if Part.PROJECT not in present and Part.PROJECT_PART in present:
                 line.project = _sum(details[Part.PROJECT_PART])
 
@@ -622,28 +635,8 @@ class Interpreter:
             nature = "国有资本经营预算"
         else:
             nature = "财政拨款"
-        found, rows = self._function_rows(unit)
-        columns = [Column(index, path, expense_part(path)) for index, path in found]
-        present = {column.part for column in columns}
-        self._note_unkept(unit, columns, (Part.BASIC_PART, Part.PROJECT_PART), _WHOLE)
-        for row, cells, code, name in rows:
-            line = self._line(code, name, unit_word)
-            split = line.fiscal.setdefault(nature, FiscalSplit())
-            details: dict[Part, list[Decimal | None]] = {Part.BASIC_PART: [], Part.PROJECT_PART: []}
-            for column, amount in self._figures(unit, row, cells, columns):
-                value = self._in_line_unit(line, amount, unit_word)
-                if column.part is Part.TOTAL:
-                    split.total = value
-                elif column.part is Part.BASIC:
-                    split.basic = value
-                elif column.part is Part.PROJECT:
-                    split.project = value
-                elif column.part in details:
-                    details[column.part].append(value)
-            if Part.BASIC not in present and Part.BASIC_PART in present:
-                split.basic = _sum(details[Part.BASIC_PART])
-            if Part.PROJECT not in present and Part.PROJECT_PART in present:
-                split.project = _sum(details[Part.PROJECT_PART])
+        for line, figures, _ in self._expense_rows(unit, unit_word):
+            _set_expense(line.fiscal.setdefault(nature, FiscalSplit()), figures)
 
     def read_economic(self, unit: Unit) -> None:
         unit_word = self.table_unit(unit)
@@ -1380,6 +1373,16 @@ def _split_code(parts: list[str], parents: list[str]) -> str:
 
 
 _WHOLE = {Part.BASIC_PART: "基本支出", Part.PROJECT_PART: "项目支出", Part.CARRYOVER_PART: "上年结转"}
+
+
+def _set_expense(target: LineAmounts | FiscalSplit, figures: dict[Part, Decimal | None]) -> None:
+    """Set the 合计/基本支出/项目支出 an expense table has on a line (or its 财政拨款 split)."""
+    if Part.TOTAL in figures:
+        target.total = figures[Part.TOTAL]
+    if Part.BASIC in figures:
+        target.basic = figures[Part.BASIC]
+    if Part.PROJECT in figures:
+        target.project = figures[Part.PROJECT]
 
 
 def _sum(amounts: list[Decimal | None]) -> Decimal | None:
