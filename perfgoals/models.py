@@ -45,11 +45,16 @@ class FundSource(StrEnum):
 
 
 class AmountSource(StrEnum):
-    """Where a project's budget amount came from."""
+    """Where a project's budget amount came from.
 
-    ENTERED = "entered"  # typed by a person or given as such by the source
-    COST_INDICATOR = "cost_indicator"  # taken from the goal table's 成本指标 ceiling
-    PROCUREMENT = "procurement"  # the 预算资金 column of the procurement table
+    Every source but ``ENTERED`` is an *inferred* amount: still the budget the goal table is checked
+    against, but marked on every screen and export until a person enters or confirms it.
+    """
+
+    ENTERED = "entered"  # typed or confirmed by a person, or stated for the project by the source
+    COST_INDICATOR = "cost_indicator"  # inferred from the goal table's 成本指标 ceiling at import
+    PROCUREMENT = "procurement"  # inferred from the 预算资金 column of the procurement table
+    PREVIOUS_YEAR = "previous_year"  # carried from last year's budget by a rollover
 
 
 class ProjectStatus(StrEnum):

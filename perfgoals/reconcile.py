@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from perfgoals.models import BudgetLine, Department, FundSource, Project
-from perfgoals.money import AmountError, rounding_factor, rounding_tolerance, to_wan
+from perfgoals.money import AmountError, to_wan
+from perfgoals.reading.rounding import rounding_factor, rounding_tolerance
 
 
 @dataclass(frozen=True, slots=True)

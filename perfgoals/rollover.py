@@ -7,7 +7,9 @@ What is copied, and why (what a finance office expects of "复制上年"):
   year's figures stay in last year's department-year, and leaving them in place would make the
   reconciliation and the checks agree with numbers nobody has set for the new year.
 * **Projects and their goal tables:** copied as drafts (状态 草稿, revision 1), keeping the line link,
-  fund source, owner, code and the amount as a starting point.  Every indicator keeps its text, and
+  fund source, owner, code and the amount as a starting point, marked as inferred (沿用上年金额) until
+  an owner confirms it.  With the lines' amounts cleared, the checks say the money trail cannot be
+  checked (PG112) until the new budget's figures are filled in: a new year is not clean by default.  Every indicator keeps its text, and
   its last year's 指标值 is kept beside it (``Indicator.reference_value``) so owners set the new
   target with last year's in view.
 * **Not copied:** accepted findings (a reason given for last year's data is no reason for the new
@@ -26,7 +28,15 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from perfgoals.errors import PerfgoalsError
-from perfgoals.models import BudgetLine, Department, GoalTable, Indicator, Project, ProjectStatus
+from perfgoals.models import (
+    AmountSource,
+    BudgetLine,
+    Department,
+    GoalTable,
+    Indicator,
+    Project,
+    ProjectStatus,
+)
 from perfgoals.storage import repository as repo
 from perfgoals.storage.tables import DepartmentRow
 
@@ -71,7 +81,7 @@ def _draft_project(project: Project) -> Project:
         fund_source_detail=project.fund_source_detail,
         budget_amount=project.budget_amount,
         amount_unit=project.amount_unit,
-        amount_source=project.amount_source,
+        amount_source=_carried_source(project),
         owner=project.owner,
         implementing_unit=project.implementing_unit,
         status=ProjectStatus.DRAFT,
@@ -83,6 +93,13 @@ def _draft_project(project: Project) -> Project:
             revision=1,
         ),
     )
+
+
+def _carried_source(project: Project) -> AmountSource:
+    """Last year's amount is a starting point, not the new year's budget: inferred until confirmed."""
+    if project.budget_amount is None:
+        return AmountSource.ENTERED
+    return AmountSource.PREVIOUS_YEAR
 
 
 def _carried_indicator(indicator: Indicator) -> Indicator:

@@ -45,6 +45,7 @@ from perfgoals.models import (
     SummaryTable,
     ThreePublicRow,
 )
+from perfgoals.reading.amounts import project_amount
 
 #: Departments written per transaction: large enough to amortise the commit, small enough to keep memory flat.
 CHUNK_SIZE = 25
@@ -681,6 +682,9 @@ def generate_department(
     """
     rng = random.Random(f"{seed}:{index}")
     code, name, agency, region = department_identity(index)
+    # A third of the departments are as a disclosure's import leaves them: no amount stated, so each
+    # project's amount is inferred from its cost ceiling and its line link is suggested.
+    inferred = index % 3 == 1
 
     # Function lines: the agency's running line and 1–3 project lines, plus the lines every department's
     # running costs go to (pensions, health insurance, housing fund) and sometimes cadre training.
@@ -739,7 +743,8 @@ def generate_department(
         if in_yuan:
             cost, unit, amount = f"≤{cents * 100}元", "元", Decimal(cents * 100)
         else:
-            cost, unit, amount = f"≤{_wan_text(cents, rng)}万元", "万元", _wan(cents)
+            written = _wan_text(cents, rng)
+            cost, unit, amount = f"≤{written}万元", "万元", Decimal(written) if inferred else _wan(cents)
         cost_basis = rng.choice(("预算文本", "预算文本", "预算支出标准", "年初工作计划"))
         position = len(projects) + 1
         projects.append(
@@ -748,12 +753,14 @@ def generate_department(
                 name=project_name,
                 code=f"{code}-{year}-{position:03d}",
                 budget_line_code=line_code,
-                line_link=LinkStatus.CONFIRMED if rng.random() < 0.8 else LinkStatus.SUGGESTED,
+                line_link=(
+                    LinkStatus.SUGGESTED if rng.random() >= 0.8 or inferred else LinkStatus.CONFIRMED
+                ),
                 fund_source=FundSource.CARRYOVER if carryover else FundSource.CURRENT,
                 fund_source_detail=None,
                 budget_amount=amount,
                 amount_unit=unit,
-                amount_source=AmountSource.ENTERED,
+                amount_source=AmountSource.COST_INDICATOR if inferred else AmountSource.ENTERED,
                 owner=rng.choice(OWNERS),
                 status=rng.choice((ProjectStatus.DRAFT, ProjectStatus.SUBMITTED, ProjectStatus.APPROVED)),
                 notes="",
@@ -985,8 +992,7 @@ def _find(indicators: Sequence[Indicator], level2: str) -> int:
 
 def _plant_project(rng: random.Random, department: Department, project: Project, kind: str) -> PlantedError:
     rows = project.goal.indicators
-    amount = project.budget_amount or Decimal(0)
-    wan = amount / 10000 if project.amount_unit == "元" else amount
+    wan = project_amount(project).wan or Decimal(0)
     detail = ""
     if kind == "ceiling_above_budget":
         i = _find(rows, "成本指标")

@@ -16,6 +16,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from perfgoals.money import UNIT_IN_YUAN, to_wan
+from perfgoals.reading.money import money_unit
 
 
 class ValueKind(StrEnum):
@@ -189,7 +190,8 @@ _PERIOD_MONTH = re.compile(
 _PERIOD_YEAR = re.compile(r"^(?P<y>\d{4})年(?:度|全年|内|底|末)?(?P<before>前|之前)?$")
 _PERIOD_YEAR_SPAN = re.compile(r"^(?P<y1>\d{4})年?-(?P<y2>\d{4})年$")
 _DATE_LIKE = re.compile(r"^\d{4}[.年/-]\d{1,2}月")
-_EMBEDDED_MONEY = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>亿元|万元|千元|元)")
+# A figure inside a sentence: never the tail of a longer, badly grouped one (``8,08元`` is not 8 元).
+_EMBEDDED_MONEY = re.compile(rf"(?<!\d)(?<!\d,)(?<!\d\.)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|千元|元)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _UNIT_TEXT = re.compile(r"^[^\d\s]{0,8}$")
 
@@ -261,10 +263,10 @@ def _classify_unit(number: Decimal, unit: str, comparator: Comparator | None) ->
     if unit in _PERCENT_UNITS or unit == "":
         kind = ValueKind.PERCENT if unit else ValueKind.QUANTITY
         return ParsedValue("", kind, comparator, number, unit="%" if unit else None)
-    if unit in _MONEY_UNITS:
-        money_unit = "万元" if unit == "万" else unit
+    if unit in _MONEY_UNITS and (in_unit := money_unit(unit)) is not None:
+        # The unit words of the money reader, read the same way: a bare 万/亿 is 万元/亿元.
         return ParsedValue(
-            "", ValueKind.MONEY, comparator, number, unit=unit, amount_wan=to_wan(number, money_unit)
+            "", ValueKind.MONEY, comparator, number, unit=unit, amount_wan=to_wan(number, in_unit)
         )
     if _UNIT_TEXT.match(unit):
         return ParsedValue("", ValueKind.QUANTITY, comparator, number, unit=unit)

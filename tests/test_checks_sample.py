@@ -14,7 +14,7 @@ import pytest
 
 from perfgoals.checks import Severity, UnknownRuleError, check_department, check_project, open_errors
 from perfgoals.checks.registry import RULES
-from perfgoals.models import Acceptance, Department, Indicator, LinkStatus
+from perfgoals.models import Acceptance, AmountSource, Department, Indicator, LinkStatus
 
 Mutation = Callable[[Department], None]
 
@@ -67,9 +67,9 @@ def test_sample_warnings_are_the_real_ones() -> None:
     }
 
 
-def test_sample_infos_are_rounding_and_unconfirmed_links() -> None:
+def test_sample_infos_are_rounding_and_unconfirmed_links_and_amounts() -> None:
     infos = [f for f in check_department(sample()) if f.severity is Severity.INFO]
-    assert {f.code for f in infos} == {"PG200", "PG109"}
+    assert {f.code for f in infos} == {"PG200", "PG109", "PG111"}
     rounding = [f.message for f in infos if f.code == "PG200"]
     # The 301 工资福利支出 items add up to 513.47 against 513.48 published.
     assert any("经济科目 301 工资福利支出" in message for message in rounding)
@@ -78,6 +78,8 @@ def test_sample_infos_are_rounding_and_unconfirmed_links() -> None:
     department = sample()
     suggested = {p.name for p in department.projects if p.line_link is LinkStatus.SUGGESTED}
     assert {f.location.project for f in infos if f.code == "PG109"} == suggested
+    # No project amount is stated: each was inferred (the ceiling, or 科普活动's procurement 预算资金).
+    assert {f.location.project for f in infos if f.code == "PG111"} == {p.name for p in department.projects}
 
 
 def test_sample_lines_reconcile_with_their_projects() -> None:
@@ -178,6 +180,10 @@ SAMPLE_MUTATIONS: dict[str, Mutation] = {
     "PG109": _then(_only_suggested(KEPU), lambda d: setattr(project(d, KEPU), "budget_line_code", "2060705"),
                    lambda d: setattr(project(d, "常设展览经费"), "budget_line_code", "2060702")),
     "PG110": lambda d: setattr(project(d, KEPU), "budget_amount", None),
+    # Every sample amount is inferred already: one carried from last year instead reads differently.
+    "PG111": lambda d: setattr(project(d, KEPU), "amount_source", AmountSource.PREVIOUS_YEAR),
+    "PG112": lambda d: setattr(d.line("2060702"), "project", None),  # as a rollover leaves every line
+    "PG113": lambda d: setattr(project(d, KEPU), "budget_line_code", "20607"),
     "PG200": _economic("30201", total="1.51", public="1.51"),  # 302 now sums to 111.34
     "PG201": _line("2060702", "project", "222.00"),  # one total changed
     "PG202": _line("2060701", "basic", "314.62"),
@@ -270,8 +276,9 @@ def test_check_project_checks_the_edited_copy_against_its_line() -> None:
     edited = project(department, XIANGCUN).model_copy(deep=True)
     edited.budget_amount = D("31.87")
     findings = check_project(department, edited)
-    assert [(f.code, f.location.budget_line) for f in findings if f.severity is Severity.ERROR] == [
-        ("PG102", "2060799")
+    # The line no longer adds up, and the goal table's ceiling (≤21.87万元) no longer covers the amount.
+    assert sorted((f.code, f.location.budget_line) for f in findings if f.severity is Severity.ERROR) == [
+        ("PG102", "2060799"), ("PG105", "2060799")
     ]
     # The stored department is untouched.
     assert project(department, XIANGCUN).budget_amount == D("21.87")

@@ -576,7 +576,8 @@ def test_yuan_and_wan_documents_give_the_same_findings(tmp_path: Path, form: str
 
     in_wan = findings(Layout(), "万元")
     assert in_wan == findings(Layout(unit="元", codes="split", grouping=True), "元")
-    assert {code for code, *_ in in_wan} == {"PG109"}  # only the links waiting to be confirmed
+    # Only what waits for a person: the suggested links and the amounts inferred from the ceilings.
+    assert {code for code, *_ in in_wan} == {"PG109", "PG111"}
 
 
 # --------------------------------------------------------------------- the sample's tables in 元
@@ -662,7 +663,7 @@ def test_command_line_imports_a_yuan_document_with_split_codes_and_checks_it_cle
     assert "10 个功能科目、3 个项目" in imported.stdout and "3/3 个项目已对应" in imported.stdout
     checked = cli("check", "--select", "PG1,PG2", "--format", "json")
     assert checked.code == 0, checked.stdout + checked.stderr
-    assert {finding["code"] for finding in json.loads(checked.stdout)} == {"PG109"}
+    assert {finding["code"] for finding in json.loads(checked.stdout)} == {"PG109", "PG111"}
     dump = tmp_path / "dump.json"
     assert cli("dump", "-o", str(dump)).code == 0
     lines = {line["code"]: line for line in json.loads(dump.read_text(encoding="utf-8"))["department"]["budget_lines"]}
@@ -681,7 +682,7 @@ def test_command_line_imports_text_forms(cli, tmp_path: Path, name: str) -> None
     assert "10 个功能科目、3 个项目" in imported.stdout and "未能放置" not in imported.stdout
     checked = cli("check", "--select", "PG1,PG2", "--format", "json")
     assert checked.code == 0, checked.stdout + checked.stderr
-    assert {finding["code"] for finding in json.loads(checked.stdout)} == {"PG109"}
+    assert {finding["code"] for finding in json.loads(checked.stdout)} == {"PG109", "PG111"}
 
 
 # --------------------------------------------------------------------- figures as written

@@ -11,7 +11,8 @@ import pytest
 from perfgoals.importers import linking
 from perfgoals.importers.linking import link_projects
 from perfgoals.models import BudgetLine, Department, FundSource, GoalTable, LinkStatus, Project
-from perfgoals.money import rounding_tolerance, to_wan
+from perfgoals.money import to_wan
+from perfgoals.reading.rounding import rounding_tolerance
 
 D = Decimal
 

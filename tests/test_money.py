@@ -9,9 +9,9 @@ from perfgoals.money import (
     normalise_unit,
     parse_amount,
     parse_user_amount,
-    rounding_tolerance,
     to_wan,
 )
+from perfgoals.reading.rounding import rounding_tolerance
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_rounding_tolerance() -> None:
 def test_rounding_factor_follows_how_figures_were_rounded() -> None:
     from decimal import Decimal as D
 
-    from perfgoals.money import rounding_factor
+    from perfgoals.reading.rounding import rounding_factor
 
     assert rounding_factor([(D("1135.10"), "万元"), (D("418.84"), "万元")]) == 1
     assert rounding_factor([(D("1009.40"), "元"), (D("1000.37"), "元")]) == D("0.0001")  # to the cent

@@ -1,89 +1,49 @@
-"""Comparing a published total with what it should equal, allowing for publication rounding.
+"""The budget tables' arithmetic: a published total against what it should equal.
 
-Published figures are rounded to 0.01 of their unit.  A sum of ``n`` rounded figures may differ from
-its rounded total by up to ``n × 0.005`` (:func:`perfgoals.money.rounding_tolerance`): such a
-difference is rounding (reported at most as info), anything larger is an error.  All arithmetic is
-done in 万元 (:func:`perfgoals.money.to_wan`), so that rows written in 元 and 万元 mix correctly, and
-the tolerance is scaled to the coarsest unit involved.
+Whether a difference is rounding is decided by :mod:`perfgoals.reading.rounding` (a sum of ``n``
+figures rounded to 0.01 may differ from its total by ``n × 0.005``), in 万元 so that rows written in
+元 and 万元 mix correctly.  This module records each relation as a :class:`Comparison` with the words
+its message needs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
+from decimal import Decimal
 
-from perfgoals.money import UNIT_IN_YUAN, WAN, AmountError, rounding_factor, rounding_tolerance, to_wan
+from perfgoals.reading.amounts import to_wan_or_none as wan
+from perfgoals.reading.money import format_wan
+from perfgoals.reading.rounding import (
+    CENT,
+    ZERO,
+    Status,
+    coarsest,
+    rounding_factor,
+    settle,
+    unit_factor,
+)
 
-CENT = Decimal("0.01")
-ZERO = Decimal(0)
-
-
-class Status(StrEnum):
-    OK = "ok"
-    ROUNDING = "rounding"
-    MISMATCH = "mismatch"
-
-
-def wan(amount: Decimal | None, unit: str | None) -> Decimal | None:
-    """``amount`` in 万元, or ``None`` when it is blank or its unit unknown."""
-    if amount is None:
-        return None
-    if unit == "万元" or unit is None:
-        return amount
-    try:
-        return to_wan(amount, unit or "万元")
-    except AmountError:
-        return None
-
-
-def unit_factor(unit: str | None) -> Decimal:
-    """How many 万元 one unit is (元 → 0.0001); unknown units count as 万元."""
-    factor = UNIT_IN_YUAN.get(unit or "万元")
-    return Decimal(1) if factor is None else factor / WAN
-
-
-def settle(computed: Decimal, published: Decimal, *, items: int, factor: Decimal = Decimal(1)) -> Status:
-    """Whether ``computed`` (a sum of ``items`` figures) agrees with the ``published`` figure.
-
-    Both are in 万元; ``factor`` is the coarsest unit of the figures involved, in 万元.
-    """
-    if computed == published:
-        return Status.OK
-    rounded = (computed / factor).quantize(CENT, rounding=ROUND_HALF_UP) * factor
-    if rounded == published:
-        return Status.OK
-    if abs(computed - published) <= rounding_tolerance(items) * factor:
-        return Status.ROUNDING
-    return Status.MISMATCH
-
-
-_ONE = Decimal(1)
-
-
-def coarsest(units: Iterable[str | None]) -> Decimal:
-    factor = None
-    for unit in units:
-        current = _ONE if unit == "万元" or unit is None else unit_factor(unit)
-        if factor is None or current > factor:
-            factor = current
-    return _ONE if factor is None else factor
+__all__ = [
+    "CENT",
+    "ZERO",
+    "Comparison",
+    "Status",
+    "agrees",
+    "coarsest",
+    "compare",
+    "fmt",
+    "fmt_plain",
+    "settle",
+    "unit_factor",
+    "wan",
+]
 
 
 def fmt(amount_wan: Decimal | None, unit: str = "万元") -> str:
-    """An amount for a message, in ``unit``: ``1,135.10 万元``; extra decimals kept when written so."""
-    if amount_wan is None:
-        return "（空）"
-    factor = unit_factor(unit)
-    value = amount_wan / factor
-    if value == value.quantize(CENT):
-        text = f"{value:,.2f}"
-    else:
-        text = f"{value.normalize():,f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    return f"{text} {unit}"
+    """An amount held in 万元, for a message, in ``unit``: ``1,135.10 万元``, rounded to 0.01 of the unit
+    (:func:`perfgoals.reading.money.format_wan`)."""
+    return format_wan(amount_wan, unit)
 
 
 def fmt_plain(amount: Decimal | None) -> str:

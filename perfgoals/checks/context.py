@@ -10,27 +10,16 @@ a project can never be read as its stored version.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
-from perfgoals.checks.arithmetic import (
-    ZERO,
-    Comparison,
-    Status,
-    coarsest,
-    compare,
-    settle,
-    unit_factor,
-    wan,
-)
+from perfgoals.checks.arithmetic import Comparison
 from perfgoals.checks.vocabulary import clean
 from perfgoals.framework import Framework, Level2, get_framework
 from perfgoals.models import (
-    AmountSource,
     BudgetLine,
     Department,
     Direction,
@@ -39,10 +28,12 @@ from perfgoals.models import (
     ProcurementItem,
     Project,
 )
-from perfgoals.values import ParsedValue, ValueKind, parse_value
-
-if TYPE_CHECKING:
-    from perfgoals.checks.base import Issue, Rule
+from perfgoals.reading.amounts import ProjectAmount, project_amount, to_wan_or_none
+from perfgoals.reading.ceiling import Ceiling, cost_ceiling
+from perfgoals.reading.reconcile import LineReconciliation, Sum, department_total, reconcile_line
+from perfgoals.reading.rounding import ZERO, Status
+from perfgoals.reading.rows import is_blank, levels, value_text
+from perfgoals.values import ParsedValue, parse_value
 
 T = TypeVar("T")
 
@@ -102,9 +93,13 @@ row_key: Callable[[Indicator], RowKey] = attrgetter(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RowFacts:
-    """One indicator row, as written and as read against the framework."""
+    """One indicator row, as written and as read against the framework.
+
+    Compared and hashed by identity: equal rows share one object (:func:`row_facts`), and the engine
+    keys each row's cached results by it.
+    """
 
     level1: str
     level2: str
@@ -134,43 +129,12 @@ class RowFacts:
     is_quantity: bool
     is_output: bool
     signature: tuple[str, str, str, str, str, str]  # what makes two goal tables' rows the same
-    #: Every row rule's issues for this row, by environment, filled in by the engine: equal rows share
-    #: one RowFacts, so a row repeated across a province is checked once.
-    issues: dict[RowEnv, tuple[tuple[Rule, Issue], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def label(self) -> str:
         """``成本指标：预算总成本`` — how a reviewer names the row."""
         group = self.level2.strip() or self.level1.strip() or "指标"
         name = self.level3.strip() or self.description.strip() or "（未填三级指标）"
         return f"{group}：{name}"
-
-
-@dataclass(frozen=True, slots=True)
-class _Levels:
-    """A row's 一级/二级 read against the framework."""
-
-    l1: str
-    l2: str
-    l1_known: bool
-    spec: Level2 | None
-    parents: tuple[str, ...]
-
-
-@lru_cache(maxsize=8192)
-def _levels(framework_id: str | None, level1: str, level2: str) -> _Levels:
-    """The framework reading of a 一级/二级 pair (cached: a framework has few labels, and variants are few)."""
-    if framework_id is None:
-        return _Levels(clean(level1), clean(level2), False, None, ())
-    framework = get_framework(framework_id)
-    l1 = framework.canonical_level1(level1)
-    l2 = framework.canonical_level2(level2)
-    return _Levels(
-        l1=l1,
-        l2=l2,
-        l1_known=l1 in framework.level1_names(),
-        spec=framework.find_level2(l2),
-        parents=tuple(framework.parents_of(l2)),
-    )
 
 
 #: Rows read so far, by framework: goal tables repeat rows from templates, so a province's year reads far
@@ -200,16 +164,14 @@ def row_facts(key: RowKey, framework_id: str | None) -> RowFacts:
 
 
 def _read_row(key: RowKey, framework_id: str | None) -> RowFacts:
-    """Read one row."""
+    """Read one row, with the reading layer's functions (the same the importer and the screens use)."""
     level1, level2, level3, description, value, basis, unit, mid_term, direction = key
     level1, level2, level3 = level1 or "", level2 or "", level3 or ""
     description, value, basis = description or "", value or "", basis or ""
-    levels = _levels(framework_id, level1, level2)
-    text = value
-    if unit and unit.strip() and not value.strip().endswith(unit.strip()):
-        text = f"{value}{unit}"
-    spec = levels.spec
-    l2 = levels.l2
+    read = levels(framework_id, level1, level2)
+    text = value_text(value, unit)
+    spec = read.spec
+    l2 = read.l2
     level3_clean, description_clean = clean(level3), clean(description)
     return RowFacts(
         level1=level1,
@@ -221,35 +183,25 @@ def _read_row(key: RowKey, framework_id: str | None) -> RowFacts:
         unit=unit,
         mid_term_value=mid_term,
         direction=Direction(direction) if direction else None,
-        l1=levels.l1,
+        l1=read.l1,
         l2=l2,
-        l1_known=levels.l1_known,
+        l1_known=read.l1_known,
         l2_known=spec is not None,
-        parents=levels.parents,
+        parents=read.parents,
         spec=spec,
         parsed=parse_value(text),
-        blank=not (level3.strip() or description.strip() or value.strip() or basis.strip()),
+        blank=is_blank(level3, description, value, basis),
         name_text=level3_clean + "|" + description_clean,
         level3_clean=level3_clean,
         description_clean=description_clean,
         value_text=text,
-        is_cost=spec.cost if spec else "成本" in l2,
+        is_cost=read.is_cost,
         is_satisfaction=(spec is not None and spec.satisfaction) or "满意" in level3_clean,
         is_timeliness="时效" in l2,
         is_quantity=spec.quantitative if spec else "数量" in l2,
-        is_output=levels.l1 == "产出指标",
-        signature=(levels.l1, l2, level3.strip(), description.strip(), value.strip(), basis.strip()),
+        is_output=read.l1 == "产出指标",
+        signature=(read.l1, l2, level3.strip(), description.strip(), value.strip(), basis.strip()),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Ceiling:
-    """The money a goal table's 成本指标 rows promise, in 万元, and the rows it is read from."""
-
-    amount: Decimal
-    rows: tuple[int, ...]
-    written: str  # the value as written, for messages ("≤21.87万元"; several joined by "＋")
-    units: tuple[str, ...]
 
 
 @dataclass
@@ -264,14 +216,15 @@ class ProjectFacts:
         return clean(self.project.name)
 
     @lazy
-    def amount(self) -> Decimal | None:
-        """The project's budget amount in 万元 (``None`` when blank)."""
-        return wan(self.project.budget_amount, self.project.amount_unit)
+    def money(self) -> ProjectAmount:
+        """The project's amount as written, in 万元, and whether it was inferred (the reading layer's)."""
+        return project_amount(self.project)
 
     @lazy
-    def amount_is_independent(self) -> bool:
-        """Whether the budget amount was given apart from the 成本指标 (so comparing them means something)."""
-        return AmountSource(self.project.amount_source) is not AmountSource.COST_INDICATOR
+    def amount(self) -> Decimal | None:
+        """The project's budget amount in 万元 (``None`` when blank): the budget its goal table is held to,
+        whether entered or inferred."""
+        return self.money.wan
 
     @lazy
     def carryover(self) -> bool:
@@ -296,29 +249,8 @@ class ProjectFacts:
 
     @lazy
     def ceiling(self) -> Ceiling | None:
-        """The cost ceiling: a 总成本 row if there is one, else the sum of the money cost rows."""
-        money = [
-            (number, row)
-            for number, row in self.cost_rows
-            if row.parsed.kind is ValueKind.MONEY and row.parsed.amount_wan is not None
-        ]
-        if not money:
-            return None
-        totals = [(number, row) for number, row in money if "总" in row.level3]
-        chosen = [max(totals, key=lambda item: item[1].parsed.amount_wan or ZERO)] if totals else money
-        amount = sum((row.parsed.amount_wan or ZERO for _, row in chosen), ZERO)
-        return Ceiling(
-            amount=amount,
-            rows=tuple(number for number, _ in chosen),
-            written="＋".join(row.value_text.strip() for _, row in chosen),
-            units=tuple(row.parsed.unit or "万元" for _, row in chosen),
-        )
-
-    def money_location(self) -> tuple[int | None, str]:
-        """Where this project's money is written: the budget amount, or the cost row it came from."""
-        if not self.amount_is_independent and self.ceiling is not None and len(self.ceiling.rows) == 1:
-            return self.ceiling.rows[0], "value"
-        return None, "budget_amount"
+        """The cost ceiling (:func:`perfgoals.reading.ceiling.cost_ceiling`)."""
+        return cost_ceiling(self.rows)
 
     @lazy
     def signature(self) -> tuple[object, ...]:
@@ -332,9 +264,9 @@ class ProjectFacts:
     def slip(self) -> Decimal | None:
         """10,000 or 1/10,000 when the cost ceiling is that many times the budget amount, else ``None``."""
         ceiling, amount = self.ceiling, self.amount
-        if ceiling is None or not amount or not ceiling.amount or not self.amount_is_independent:
+        if ceiling is None or not amount or not ceiling.wan:
             return None
-        ratio = ceiling.amount / amount
+        ratio = ceiling.wan / amount
         for multiplier in (TEN_THOUSAND, 1 / TEN_THOUSAND):
             if SLIP_LOW <= ratio / multiplier <= SLIP_HIGH:
                 return multiplier
@@ -349,31 +281,6 @@ class ProcurementGroup:
     total: Decimal = ZERO
     units: list[str] = field(default_factory=list)
     budget: Decimal | None = None  # the 预算资金 column, as written in the items' unit
-
-
-@dataclass
-class LineReconciliation:
-    """A budget line against the projects charged to it.
-
-    ``total`` compares Σ project amounts with the line's 项目支出; ``carryover`` compares Σ of the
-    carry-over-funded projects with its 上年结转.  ``slip`` names a project whose amount, read
-    10,000× larger or smaller, makes the line add up: a unit written wrong (元 for 万元).
-    ``complete`` is false when some project's amount is blank, so no sum can be trusted.
-    """
-
-    code: str
-    line: BudgetLine | None
-    members: list[ProjectFacts]
-    complete: bool
-    unplaced_elsewhere: bool  # the department has projects on no line: a shortfall may be theirs
-    total: Comparison | None = None
-    carryover: Comparison | None = None
-    slip: tuple[ProjectFacts, Decimal] | None = None
-
-    @property
-    def subject(self) -> str:
-        name = self.line.name if self.line else ""
-        return f"科目 {self.code} {name}".rstrip()
 
 
 def _parent_code(code: str) -> str | None:
@@ -407,6 +314,9 @@ class CheckContext:
         self._projects: dict[int, ProjectFacts] = {}
         self._all: list[ProjectFacts] | None = None
         self._lines: dict[str, LineReconciliation] = {}
+        #: The stored version's line when ``project`` is an edited copy charged elsewhere: the line it
+        #: left must be reconciled too, or moving a project would break one line silently.
+        self.previous_line: str | None = None
 
     @property
     def framework_id(self) -> str | None:
@@ -423,6 +333,8 @@ class CheckContext:
         ):
             for index, candidate in enumerate(self.project_list):
                 if matches(candidate):
+                    if candidate.budget_line_code != project.budget_line_code:
+                        self.previous_line = candidate.budget_line_code
                     self.project_list[index] = project
                     return index
         self.project_list.append(project)
@@ -497,64 +409,59 @@ class CheckContext:
         return sorted(codes, key=lambda code: order.get(code, len(order)))
 
     def reconcile(self, code: str) -> LineReconciliation:
+        """The line ``code`` against the projects charged to it or to lines under it (the reading
+        layer's reconciliation, with the projects as checked)."""
         found = self._lines.get(code)
         if found is None:
-            found = self._reconcile(code)
+            line = self.lines[code]
+            indices = self.covered(code)
+            found = reconcile_line(
+                line,
+                [self.project_list[index] for index in indices],
+                [self.project(index).amount for index in indices],
+            )
             self._lines[code] = found
         return found
 
-    def _reconcile(self, code: str) -> LineReconciliation:
-        line = self.lines.get(code)
-        members = [self.project(index) for index in self.members_by_line.get(code, [])]
-        complete = all(member.amount is not None for member in members)
-        result = LineReconciliation(code, line, members, complete, bool(self.unplaced))
-        if line is None or not complete:
-            return result
-        subject = result.subject
-        parts = [(member.project.budget_amount, member.project.amount_unit) for member in members]
-        if line.project is not None:
-            result.total = _sum_against(
-                rule="PG102",
-                key=f"line:{code}",
-                subject=subject,
-                column="项目支出",
-                relation=f"{len(members)} 个项目合计",
-                parts=parts,
-                published=(line.project, line.unit),
-                budget_line=code,
-            )
-        carried = [member for member in members if member.carryover]
-        if carried and line.carryover is not None and all(m.project.fund_source for m in members):
-            result.carryover = _sum_against(
-                rule="PG102",
-                key=f"line:{code}",
-                subject=subject,
-                column="上年结转",
-                relation=f"{len(carried)} 个结转项目合计",
-                parts=[(m.project.budget_amount, m.project.amount_unit) for m in carried],
-                published=(line.carryover, line.unit),
-                budget_line=code,
-            )
-        result.slip = _find_slip(result)
-        return result
+    def covered(self, code: str) -> list[int]:
+        """The indices of the projects charged to line ``code`` or to a line under it, in order."""
+        if len(code) == 7:
+            return self.members_by_line.get(code, [])
+        found = [index for member, indices in self.members_by_line.items() if member.startswith(code) for index in indices]
+        return sorted(found)
+
+    def members(self, entry: LineReconciliation) -> list[ProjectFacts]:
+        """The projects of a reconciliation, as this context's facts."""
+        return [self.project(index) for index in self.covered(entry.code)]
+
+    def elsewhere(self, entry: LineReconciliation) -> list[tuple[Project, Decimal | None]]:
+        """The projects not counted under ``entry``'s line, with their amounts in 万元."""
+        inside = set(self.covered(entry.code))
+        return [
+            (self.project_list[index], self.project(index).amount)
+            for index in range(len(self.project_list))
+            if index not in inside
+        ]
+
+    def comparisons(self, entry: LineReconciliation, rule: str = "PG102") -> list[Comparison]:
+        """A line's sums as the :class:`Comparison` records the rounding notes (PG200) are made of."""
+        return [comparison_of(entry_sum, rule=rule, key=f"line:{entry.code}", subject=entry.subject,
+                              relation=_relation(entry, entry_sum), budget_line=entry.code)
+                for entry_sum in entry.sums]
 
     @lazy
     def department_reconciliation(self) -> Comparison | None:
         """Σ every project against the department's 项目支出 total (``None`` if any amount is blank)."""
-        total = self.department.function_total
         facts = self.projects()
-        if total is None or total.project is None or not facts:
+        total = department_total(
+            self.department.function_total,
+            [member.amount for member in facts],
+            [(m.project.budget_amount, m.project.amount_unit) for m in facts],
+        )
+        if total is None or total.status is Status.OK:
             return None
-        if any(member.amount is None for member in facts):
-            return None
-        return _sum_against(
-            rule="PG103",
-            key="total",
-            subject="部门项目支出合计",
-            column="项目支出",
-            relation=f"全部 {len(facts)} 个项目合计",
-            parts=[(m.project.budget_amount, m.project.amount_unit) for m in facts],
-            published=(total.project, total.unit),
+        return comparison_of(
+            total, rule="PG103", key="total", subject="部门项目支出合计", relation=f"全部 {len(facts)} 个项目合计"
         )
 
     # --- budget tables --------------------------------------------------------------------------
@@ -581,7 +488,7 @@ class CheckContext:
             if group is None:
                 group = groups[name] = ProcurementGroup()
             group.items.append(item)
-            amount = wan(item.amount, item.unit)
+            amount = to_wan_or_none(item.amount, item.unit)
             if amount is not None:
                 group.total += amount
                 group.units.append(item.unit)
@@ -606,63 +513,27 @@ class CheckContext:
         return dict(grouped)
 
 
-def _sum_against(
-    *,
-    rule: str,
-    key: str,
-    subject: str,
-    column: str,
-    relation: str,
-    parts: Sequence[tuple[Decimal | None, str | None]],
-    published: tuple[Decimal, str],
-    budget_line: str | None = None,
-) -> Comparison | None:
-    """Like :func:`compare` (``None`` when the figures agree), but no parts sum to zero: a line with
-    项目支出 and no project is a mismatch, not "nothing to compare"."""
-    if parts:
-        return compare(
-            rule=rule,
-            key=key,
-            subject=subject,
-            column=column,
-            relation=relation,
-            parts=parts,
-            published=published,
-            budget_line=budget_line,
-        )
-    total = wan(*published) or ZERO
-    factor = unit_factor(published[1])
-    status = settle(ZERO, total, items=1, factor=factor)
-    if status is Status.OK:
-        return None
+def _relation(entry: LineReconciliation, entry_sum: Sum) -> str:
+    if entry_sum.column == "上年结转":
+        return f"{len(entry.carried)} 个结转项目合计"
+    return f"{len(entry.projects)} 个项目合计"
+
+
+def comparison_of(
+    entry_sum: Sum, *, rule: str, key: str, subject: str, relation: str, budget_line: str | None = None
+) -> Comparison:
+    """A reconciliation's sum as a :class:`Comparison`, for the messages the budget-table rules share."""
     return Comparison(
         rule=rule,
         key=key,
         subject=subject,
-        column=column,
+        column=entry_sum.column,
         relation=relation,
-        computed=ZERO,
-        published=total,
-        items=1,
-        factor=factor,
-        unit=published[1],
-        status=status,
+        computed=entry_sum.computed,
+        published=entry_sum.published,
+        items=entry_sum.items,
+        factor=entry_sum.factor,
+        unit=entry_sum.unit,
+        status=entry_sum.status,
         budget_line=budget_line,
     )
-
-
-def _find_slip(result: LineReconciliation) -> tuple[ProjectFacts, Decimal] | None:
-    """A project whose amount, ×10,000 or ÷10,000, makes the line's projects add up."""
-    comparison = result.total
-    if comparison is None or comparison.status is not Status.MISMATCH:
-        return None
-    for member in result.members:
-        amount = member.amount
-        if amount is None or amount == ZERO:
-            continue
-        for multiplier in (TEN_THOUSAND, 1 / TEN_THOUSAND):
-            corrected = comparison.computed - amount + amount * multiplier
-            factor = coarsest([comparison.unit, member.project.amount_unit])
-            if settle(corrected, comparison.published, items=comparison.items, factor=factor) is not Status.MISMATCH:
-                return member, multiplier
-    return None

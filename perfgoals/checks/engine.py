@@ -63,6 +63,40 @@ def _resolve(tokens: tuple[str, ...], ignored: tuple[str, ...]) -> frozenset[str
 RowIssues = tuple[tuple[Rule, Issue], ...]
 
 
+class RowResults:
+    """Every row rule's issues for a row, by environment and row: equal rows share one
+    :class:`RowFacts` (hashed by identity), so a row repeated across a province is checked once.
+
+    Kept here, in the engine, rather than on the rows: the rows are the reading of the data, these
+    are the engine's memo of what the rules said about them.  Emptied when it outgrows ``limit``
+    (the row cache's limit), as that cache is.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.count = 0
+        self._by_env: dict[RowEnv, dict[RowFacts, RowIssues]] = {}
+
+    def for_env(self, env: RowEnv) -> dict[RowFacts, RowIssues]:
+        """The results cached under ``env``, by row (everything is dropped first once full)."""
+        if self.count >= self.limit:
+            self.clear()
+        cache = self._by_env.get(env)
+        if cache is None:
+            cache = self._by_env[env] = {}
+        return cache
+
+    def compute(self, cache: dict[RowFacts, RowIssues], row: RowFacts, env: RowEnv) -> RowIssues:
+        """Run the row rules on ``row`` and remember the result in ``cache`` (from :meth:`for_env`)."""
+        found = cache[row] = _row_issues(row, env)
+        self.count += 1
+        return found
+
+    def clear(self) -> None:
+        self._by_env.clear()
+        self.count = 0
+
+
 def _row_issues(row: RowFacts, env: RowEnv) -> RowIssues:
     """Every row rule's issues for one row, whatever the selection (filtered by the caller)."""
     found = [(rule, issue) for rule in _ROW_RULES for issue in rule.check_row(row, env)]
@@ -70,6 +104,7 @@ def _row_issues(row: RowFacts, env: RowEnv) -> RowIssues:
 
 
 _ROW_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if "check_row" in rule.hooks())
+ROW_RESULTS = RowResults(50_000)
 
 
 @lru_cache(maxsize=64)
@@ -106,10 +141,11 @@ class _Run:
         if self.any_row_rule:
             env = ctx.env(facts)
             everything = self.all_row_rules
+            cache = ROW_RESULTS.for_env(env)
             for number, row in enumerate(facts.rows, start=1):
-                found = row.issues.get(env)
+                found = cache.get(row)
                 if found is None:
-                    found = row.issues[env] = _row_issues(row, env)
+                    found = ROW_RESULTS.compute(cache, row, env)
                 for rule, issue in found:
                     if everything or rule.code in codes:
                         issues.append((rule, issue, index, number))
@@ -198,19 +234,22 @@ def check_project(
     *,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
+    previous_line: str | None = None,
 ) -> list[Finding]:
     """Check one project and its budget line: cheap enough to run after every edit.
 
     ``project`` may be an edited copy of one of ``department.projects`` (matched by identity, then
     database id, then name): it is checked in place of the stored version, also when its line is
-    reconciled.  Budget-table rules (PG2xx) and department-wide totals are not run here.
+    reconciled.  When it has moved to another line, the line it left (``previous_line``, or the
+    stored version's line) is reconciled too: a move breaks both.  Budget-table rules (PG2xx) and
+    department-wide totals are not run here.
     """
     ctx = CheckContext(department, project=project)
     run = _Run(ctx, resolve_codes(select, ignore))
     assert ctx.focus is not None
     run.project(ctx.project(ctx.focus))
-    code = project.budget_line_code
-    if code and code in ctx.lines:
+    lines = (project.budget_line_code, previous_line or ctx.previous_line)
+    for code in dict.fromkeys(code for code in lines if code and code in ctx.lines):
         run.line(code)
     return run.findings()
 

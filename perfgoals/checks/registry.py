@@ -18,6 +18,9 @@ from perfgoals.checks.rules.pg107_unknown_line import UnknownBudgetLine
 from perfgoals.checks.rules.pg108_unplaced_project import ProjectWithoutLine
 from perfgoals.checks.rules.pg109_suggested_link import SuggestedLink
 from perfgoals.checks.rules.pg110_no_amount import ProjectWithoutAmount
+from perfgoals.checks.rules.pg111_inferred_amount import InferredAmount
+from perfgoals.checks.rules.pg112_line_without_figure import LineWithoutFigure
+from perfgoals.checks.rules.pg113_line_not_item import LineNotItem
 from perfgoals.checks.rules.pg200_rounding import RoundingDifference
 from perfgoals.checks.rules.pg201_function_tree import FunctionTreeSum
 from perfgoals.checks.rules.pg202_expense_row import ExpenseRowSum
@@ -67,6 +70,9 @@ RULES: tuple[Rule, ...] = (
     ProjectWithoutLine(),
     SuggestedLink(),
     ProjectWithoutAmount(),
+    InferredAmount(),
+    LineWithoutFigure(),
+    LineNotItem(),
     RoundingDifference(),
     FunctionTreeSum(),
     ExpenseRowSum(),

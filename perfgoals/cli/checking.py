@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import click
 from sqlalchemy import Engine
@@ -20,6 +19,7 @@ from perfgoals.checks.findings import Finding, Severity
 from perfgoals.checks.registry import RULES, get_rule
 from perfgoals.cli import AppState, department_options, fail, main, pass_state
 from perfgoals.models import Department, Project
+from perfgoals.reading.amounts import project_amount
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import read_session, write_session
 
@@ -71,11 +71,6 @@ def _split_codes(values: tuple[str, ...]) -> list[str] | None:
     return codes or None
 
 
-def _plain(amount: Decimal) -> str:
-    text = f"{amount:,f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _where(finding: Finding) -> str:
     location = finding.location
     return f"第{location.row}行 " if location.row is not None else ""
@@ -108,7 +103,8 @@ def render_department(department: Department, findings: list[Finding], *, show_a
             if project is not None and project.budget_line_code:
                 details.append(project.budget_line_code)
             if project is not None and project.budget_amount is not None:
-                details.append(f"{_plain(project.budget_amount)} {project.amount_unit}")
+                money = project_amount(project)
+                details.append(f"{money.text}{'，推断' if money.inferred else ''}")
             suffix = f"（{'，'.join(details)}）" if details else ""
             yield f"项目 {positions.get(name, '?')}：{name}{suffix}"
         yield from (render_finding(finding) for finding in group)

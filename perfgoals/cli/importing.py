@@ -49,6 +49,20 @@ def _link_lines(result: ImportResult) -> list[str]:
     return lines
 
 
+def _inferred_lines(result: ImportResult) -> list[str]:
+    from perfgoals.importers.reading import inferred_amounts
+    from perfgoals.reading.amounts import INFERRED_LABELS
+
+    counts = inferred_amounts(result.department)
+    if not counts:
+        return []
+    parts = "，".join(f"{INFERRED_LABELS[source]} {count} 个" for source, count in counts.items())
+    return [
+        f"项目年度资金：文件未单列 {sum(counts.values())} 个项目的金额，已推断（{parts}），"
+        "标为“推断，待确认”；此后成本指标与之不符即报错"
+    ]
+
+
 def _report(result: ImportResult) -> list[str]:
     department = result.department
     lines = [
@@ -59,6 +73,7 @@ def _report(result: ImportResult) -> list[str]:
         tables = "、".join(f"{name}×{count}" if count > 1 else name for name, count in result.tables.items())
         lines.append(f"读取的表格：{tables}")
     lines.extend(_link_lines(result))
+    lines.extend(_inferred_lines(result))
     if result.notes:
         lines.append(f"未能放置或需要核对的内容（{len(result.notes)} 处）：")
         lines.extend(f"  {note}" for note in result.notes)

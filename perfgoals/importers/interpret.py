@@ -75,7 +75,12 @@ from perfgoals.models import (
     ThreePublicRow,
 )
 from perfgoals.money import UNIT_IN_YUAN, AmountError, from_wan, normalise_unit, parse_amount, to_wan
+from perfgoals.reading.ceiling import cost_ceiling
+from perfgoals.reading.rows import read_row
 from perfgoals.values import ValueKind, parse_value
+
+#: A cost row is recognised under either framework while the document's own is not yet known.
+_FRAMEWORKS = ("mof-2015", "mof-2021")
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,13 +434,15 @@ class Interpreter:
         if self.year is None:
             raise ImportFailure(f"{self.source}：找不到预算年度（应在表头写作“预算年度：2022”）")
         money_unit = self.units_seen.most_common(1)[0][0] if self.units_seen else DEFAULT_UNIT
+        framework = self._framework()
         self._apply_procurement_amounts()
+        self._infer_amounts(framework)
         department = Department(
             code=self.code,
             name=self.name,
             year=self.year,
             money_unit=money_unit,
-            framework=self._framework(),
+            framework=framework,
             goals=goals,
             org_units=self.org_units,
             function_total=self.function_total,
@@ -973,8 +980,7 @@ class Interpreter:
             project.goal.indicators.append(indicator)
             if indicator.level1:
                 self.level1_seen.add(clean(indicator.level1))
-        if project.budget_amount is None:
-            self._amount_from_cost(unit, project)
+        self._cost_figures_in_table_unit(unit, project)
         if project.name in self.project_places:
             original = project.name
             suffix = 2
@@ -1264,46 +1270,47 @@ class Interpreter:
         except AmountError:
             raise self.fail(unit, row.place, f"权重“{text}”无法读作数字") from None
 
-    def _amount_from_cost(self, unit: Unit, project: Project) -> None:
-        """The project's money from its 成本指标 ceiling, when the disclosure gives no amount."""
-        frameworks = (get_framework("mof-2015"), get_framework("mof-2021"))
-        table_unit = normalise_unit(unit.unit_text) if unit.unit_text else None
-        money_rows = []
+    def _cost_figures_in_table_unit(self, unit: Unit, project: Project) -> None:
+        """A bare figure in a cost row (``≤21.87``) is money in the unit the table states (单位：万元):
+        record that unit in the row's 度量单位, so that every reader of the row reads the same amount."""
+        if not unit.unit_text:
+            return
+        try:
+            table_unit = normalise_unit(unit.unit_text)
+        except AmountError:
+            return
         for indicator in project.goal.indicators:
-            is_cost = any(
-                (level2 := fw.find_level2(indicator.level2)) is not None and level2.cost for fw in frameworks
-            ) or "成本" in clean(indicator.level1) or "成本" in clean(indicator.level2)
-            text = indicator.value
-            if indicator.unit and not clean(text).endswith(clean(indicator.unit)):
-                text += indicator.unit  # the 度量单位 column
-            parsed = parse_value(text)
-            if is_cost and parsed.kind is not ValueKind.MONEY and table_unit and parsed.number is not None and not parsed.unit:
-                parsed = parse_value(text + table_unit)  # a bare figure in a table whose money is in 万元
-            if is_cost and parsed.kind is ValueKind.MONEY and parsed.number is not None and parsed.unit:
-                money_rows.append((indicator, parsed))
-        if not money_rows:
-            self.note(unit, "", f"项目“{project.name}”的成本指标中没有金额，项目金额未能确定")
-            return
-        totals = [m for m in money_rows if re.search(r"总|控制|合计", m[0].level3 + m[0].description)]
-        chosen = totals[0] if len(totals) == 1 else (money_rows[0] if len(money_rows) == 1 else None)
-        if chosen is None:
-            self.note(unit, "", f"项目“{project.name}”有多行成本金额，项目金额未能确定")
-            return
-        parsed = chosen[1]
-        assert parsed.number is not None and parsed.unit is not None
-        project.budget_amount = parsed.number
-        project.amount_unit = "万元" if parsed.unit == "万" else ("亿元" if parsed.unit == "亿" else parsed.unit)
-        project.amount_source = AmountSource.COST_INDICATOR
+            if indicator.unit or not any(read_row(indicator, fw).is_cost for fw in _FRAMEWORKS):
+                continue
+            parsed = parse_value(indicator.value)
+            if parsed.kind is ValueKind.QUANTITY and parsed.number is not None and not parsed.unit:
+                indicator.unit = table_unit
+
+    def _infer_amounts(self, framework: str) -> None:
+        """Each project the document gives no amount for gets its cost ceiling as an inferred amount
+        (:func:`perfgoals.reading.ceiling.cost_ceiling`); whether it stands is decided once the projects
+        are linked to budget lines (:func:`perfgoals.importers.reading.finish`)."""
+        for project in self.projects:
+            if project.budget_amount is not None:
+                continue
+            ceiling = cost_ceiling([read_row(indicator, framework) for indicator in project.goal.indicators])
+            if ceiling is None:
+                self.notes.append(Note(f"项目“{project.name}”", "成本指标中没有金额，项目金额未能确定"))
+                continue
+            project.budget_amount = ceiling.figure
+            project.amount_unit = ceiling.unit
+            project.amount_source = AmountSource.COST_INDICATOR
 
     def _apply_procurement_amounts(self) -> None:
-        """The procurement table's 预算资金 for a project is the amount the disclosure gives for it."""
+        """The procurement table's 预算资金 for a project is the amount the disclosure gives for it, when
+        its goal table states none: an inferred amount (the table names the project, not its budget)."""
         budgets: dict[str, tuple[Decimal, str]] = {}
         for item in self.procurement:
             if item.project_name and item.project_budget is not None:
                 budgets.setdefault(clean(item.project_name), (item.project_budget, item.unit))
         for project in self.projects:
             found = budgets.get(clean(project.name))
-            if found is not None:
+            if found is not None and project.budget_amount is None:
                 project.budget_amount, project.amount_unit = found
                 project.amount_source = AmountSource.PROCUREMENT
 

@@ -35,7 +35,8 @@ from itertools import chain, combinations, islice
 from math import factorial, prod
 
 from perfgoals.models import Department, FundSource, LinkStatus, Project
-from perfgoals.money import ROUNDING_STEP, AmountError, to_wan
+from perfgoals.reading.amounts import to_wan_or_none
+from perfgoals.reading.rounding import ROUNDING_STEP
 
 #: Amounts are compared as integers of 0.000001 万元 (one fen), which is exact for every published figure.
 _SCALE = Decimal(1000000)
@@ -85,6 +86,8 @@ class LinkReport:
     complete: bool = False  # every project placed and every line's 项目支出 accounted for
     truncated: bool = False  # not every assignment was listed: ``solutions`` and alternatives are lower bounds
     unplaced_lines: list[str] = field(default_factory=list)
+    #: Whether the amounts were matched against the lines at all (there were lines and projects to match).
+    attempted: bool = False
 
     @property
     def unlinked(self) -> list[ProjectLink]:
@@ -96,12 +99,8 @@ class LinkReport:
 
 
 def _scaled(amount: Decimal | None, unit: str) -> int | None:
-    if amount is None:
-        return None
-    try:
-        return int((to_wan(amount, unit) * _SCALE).to_integral_value())
-    except AmountError:
-        return None
+    wan = to_wan_or_none(amount, unit)
+    return None if wan is None else int((wan * _SCALE).to_integral_value())
 
 
 def project_lines(department: Department) -> list[LineSlot]:
@@ -856,6 +855,7 @@ def link_projects(department: Department) -> LinkReport:
         reason = "没有列出项目支出的功能科目" if not slots else f"项目超过 {MAX_PROJECTS} 个，不自动对应"
         report.links += [ProjectLink(project.name, reason=reason) for project, _ in candidates]
     else:
+        report.attempted = True
         amounts = [amount for _, amount in candidates]
         scores = [[similarity(project, slot.name) for slot in slots] for project, _ in candidates]
         exact = len(candidates) <= EXACT_PROJECTS and _permutations(amounts) <= EXACT_PERMUTATIONS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from perfgoals.importers.interpret import Note, interpret
 from perfgoals.importers.linking import LinkReport, link_projects
 from perfgoals.importers.source import SourceDocument
 from perfgoals.importers.text import decode_text, read_text
-from perfgoals.models import Department
+from perfgoals.models import AmountSource, Department
+from perfgoals.reading.amounts import project_amount
 
 #: Larger files are refused before being read: a disclosure is a few MB even with images.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -56,7 +58,36 @@ def finish(document: SourceDocument) -> ImportResult:
         notes.append(
             Note("功能科目", f"{'、'.join(links.unplaced_lines)} 有项目支出，但没有对应上任何项目")
         )
+    notes.extend(settle_inferred_amounts(department, links))
     return ImportResult(department, document.source, notes, links, dict(interpretation.tables_read))
+
+
+def settle_inferred_amounts(department: Department, links: LinkReport) -> list[Note]:
+    """Keep an amount inferred from a cost ceiling only once it reconciles with a budget line.
+
+    A disclosure whose budget tables give lines with 项目支出 is the evidence the inference needs:
+    a ceiling that fits no line is no budget fact, so the project is left without an amount (PG110
+    says so, and shows the ceiling).  A stand-alone goal table has no lines to reconcile with; its
+    ceiling is the only evidence there is, kept and marked as inferred.
+    """
+    notes: list[Note] = []
+    for project in department.projects:
+        money = project_amount(project)
+        if money.source is AmountSource.COST_INDICATOR and links.attempted and not project.budget_line_code:
+            notes.append(
+                Note(
+                    f"项目“{project.name}”",
+                    f"成本指标 {money.text} 与任何科目的项目支出都对不上，未作为项目金额；请在项目信息中填写年度资金",
+                )
+            )
+            project.budget_amount = None
+            project.amount_source = AmountSource.ENTERED
+    return notes
+
+
+def inferred_amounts(department: Department) -> Counter[AmountSource]:
+    """How many projects' amounts the import inferred, by how (for the import report)."""
+    return Counter(money.source for money in map(project_amount, department.projects) if money.inferred)
 
 
 def import_text(raw: bytes, *, source: str) -> ImportResult:

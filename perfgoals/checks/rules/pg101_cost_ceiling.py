@@ -8,20 +8,20 @@ from perfgoals.checks.arithmetic import Status, coarsest, fmt, settle
 from perfgoals.checks.base import Issue, ProjectRule
 from perfgoals.checks.context import CheckContext, ProjectFacts
 from perfgoals.checks.findings import Severity
-from perfgoals.checks.rules.pg104_unit_slip import ceiling_slip
 
 
 class CostCeilingAboveBudget(ProjectRule):
-    """检查内容：目标表“成本指标”的上限（如“预算总成本 ≤21.87万元”）高于项目的预算金额。
-    有“总成本”一行时取该行；否则把各成本指标行的金额相加。金额统一折算为万元比较，
-    元与万元可以混用；在舍入误差（0.005 万元）以内的差异不报。项目预算金额取自成本指标本身时不检查。
+    """检查内容：目标表“成本指标”的上限（如“预算总成本 ≤21.87万元”）高于项目的年度资金。
+    有“总成本”“控制数”一行时取该行；否则把各成本指标行的金额相加。金额统一折算为万元比较，
+    元与万元可以混用；在舍入误差以内的差异不报。项目金额是导入时推断的（按成本指标或政府采购表），
+    也照样核对：推断的金额一经与科目对上，就是项目的预算，此后成本指标改动了就是不符，而不是新的预算。
 
     为什么重要：成本指标是项目花钱的上限，不能超过批复的预算；超出说明目标表按错误的金额编制，
     或预算金额录错了。财政审核（适当性）首先核对这一点。
 
-    错误示例：项目预算 20.00 万元，成本指标“预算总成本 ≤21.87万元”。
+    错误示例：项目年度资金 7.29 万元，成本指标改成“预算总成本 ≤9.29万元”。
 
-    正确示例：项目预算 21.87 万元，成本指标“预算总成本 ≤21.87万元”；或预算 218,700 元，
+    正确示例：项目年度资金 21.87 万元，成本指标“预算总成本 ≤21.87万元”；或年度资金 218,700 元，
     成本指标“≤21.87万元”。
     """
 
@@ -31,19 +31,18 @@ class CostCeilingAboveBudget(ProjectRule):
 
     def check_project(self, ctx: CheckContext, project: ProjectFacts) -> Iterator[Issue]:
         ceiling, amount = project.ceiling, project.amount
-        if ceiling is None or amount is None or not project.amount_is_independent:
+        if ceiling is None or amount is None:
             return
-        if ceiling_slip(project) is not None or ceiling.amount <= amount:
+        if project.slip is not None or ceiling.wan <= amount:
             return
         factor = coarsest([project.project.amount_unit, *ceiling.units])
-        status = settle(ceiling.amount, amount, items=len(ceiling.rows), factor=factor)
-        if status is not Status.MISMATCH:
+        if settle(ceiling.wan, amount, items=len(ceiling.rows), factor=factor) is not Status.MISMATCH:
             return
         unit = project.project.amount_unit
         yield Issue(
-            f"{project.rows[ceiling.rows[0] - 1].label()} {ceiling.written} 高于项目预算 {fmt(amount, unit)}"
-            f"（超出 {fmt(ceiling.amount - amount, unit)}）",
-            hint="把成本指标改为不超过项目预算的金额，或核对项目预算金额是否录错。",
-            row=ceiling.rows[0],
+            f"{project.rows[ceiling.row - 1].label()} {ceiling.written} 高于项目年度资金 {project.money.describe()}，"
+            f"超出 {fmt(ceiling.wan - amount, unit)}",
+            hint="把成本指标改为不超过年度资金的金额；若年度资金有误，在项目信息（F3）中改正金额。",
+            row=ceiling.row,
             field="value",
         )

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Iterator
 
 from perfgoals.checks.arithmetic import Comparison, Status, fmt
 from perfgoals.checks.base import DepartmentRule, Issue
-from perfgoals.checks.context import CheckContext, LineReconciliation
+from perfgoals.checks.context import CheckContext
 from perfgoals.checks.findings import Severity
+from perfgoals.reading.reconcile import LineReconciliation
 
 
 def _notes(comparisons: Iterable[Comparison]) -> Iterator[Issue]:
@@ -53,7 +54,7 @@ class RoundingDifference(DepartmentRule):
 
     def check_line(self, ctx: CheckContext, line: LineReconciliation) -> Iterator[Issue]:
         if line.slip is None:
-            yield from _notes(entry for entry in (line.total, line.carryover) if entry is not None)
+            yield from _notes(ctx.comparisons(line))
 
     def check_department(self, ctx: CheckContext) -> Iterator[Issue]:
         yield from _notes(ctx.ledger)
