@@ -10,19 +10,30 @@ from perfgoals.schemas import render_all
 
 ROOT = Path(__file__).resolve().parent.parent
 
-CORE_MODULES = [
-    "perfgoals.models",
-    "perfgoals.values",
-    "perfgoals.money",
-    "perfgoals.framework",
-    "perfgoals.documents",
-    "perfgoals.storage.db",
-    "perfgoals.storage.repository",
-    "perfgoals.checks",
-    "perfgoals.export",
-    "perfgoals.importers",
-    "perfgoals.cli",
-]
+def _modules(*, outside: tuple[str, ...] = (), inside: str = "perfgoals") -> list[str]:
+    """Every module of the package under ``inside`` (walked from the files, so a new one is never missed)."""
+    package = ROOT / "perfgoals"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if "migrations" in parts or name == "perfgoals.__main__":
+            continue
+        if name.startswith(inside) and not name.startswith(outside):
+            found.append(name)
+    return found
+
+
+def _imported_after(modules: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    """The modules starting with ``prefixes`` that importing ``modules`` (in a fresh process) pulls in."""
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"print(','.join(sorted(m for m in sys.modules if m.startswith({prefixes!r}))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return [name for name in result.stdout.strip().split(",") if name]
 
 
 def test_checked_in_schemas_are_current() -> None:
@@ -34,18 +45,20 @@ def test_checked_in_schemas_are_current() -> None:
         )
 
 
-def test_core_modules_never_import_textual() -> None:
-    code = (
-        "import importlib, sys\n"
-        f"for name in {CORE_MODULES!r}:\n"
-        "    importlib.import_module(name)\n"
-        "import perfgoals.cli as cli\n"
-        "cli.main.list_commands(None)\n"
-        "leaked = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
-        "print(','.join(leaked))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == ""
+def test_only_the_tui_imports_textual_and_only_the_cli_imports_click() -> None:
+    core = _modules(outside=("perfgoals.tui", "perfgoals.cli"))
+    assert "perfgoals.reading.reconcile" in core and "perfgoals.checks.engine" in core
+    assert _imported_after(core, ("textual", "click")) == []
+    cli = _modules(inside="perfgoals.cli")
+    assert _imported_after(cli, ("textual",)) == []
+
+
+def test_the_reading_layer_knows_no_storage_and_no_ui() -> None:
+    reading = _modules(inside="perfgoals.reading")
+    assert len(reading) >= 7
+    assert _imported_after(reading, ("textual", "click", "sqlalchemy", "sqlmodel", "perfgoals.storage",
+                                     "perfgoals.checks", "perfgoals.importers", "perfgoals.export",
+                                     "perfgoals.tui", "xlsxwriter")) == []
 
 
 def test_command_modules_name_every_command_and_its_module() -> None:

@@ -65,6 +65,8 @@ class Finding:
             "project": self.location.project,
             "row": self.location.row,
             "field": self.location.field,
+            "budget_line": self.location.budget_line,
+            "table": self.location.table,
             "message": self.message,
             "hint": self.hint,
             "accepted": self.accepted,

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import click
 
-from perfgoals.cli import AppState, department_options, main, pass_state
+from perfgoals.cli import AppState, department_options, fail, main, pass_state
 from perfgoals.cli.progress import TerminalProgress
 from perfgoals.documents import dump_document, read_document
+from perfgoals.errors import PerfgoalsError
+from perfgoals.models import Department
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import describe_url, read_session, write_session
 
@@ -112,7 +114,10 @@ def dump(state: AppState, department: str | None, year: int | None, output: Path
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="文件.json")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="文件.json...",
+)
 @click.option(
     "--replace/--no-replace",
     default=True,
@@ -120,14 +125,31 @@ def dump(state: AppState, department: str | None, year: int | None, output: Path
     help="数据库中已有同一部门年度时替换它（整体替换，在一个事务中完成）。",
 )
 @pass_state
-def load(state: AppState, file: Path, replace: bool) -> None:
-    """读入 dump 写出的 JSON：装入空数据库，或替换同一部门年度。"""
-    department = read_document(file)
+def load(state: AppState, files: tuple[Path, ...], replace: bool) -> None:
+    """读入 dump 写出的 JSON：装入空数据库，或替换同一部门年度。
+
+    可以一次读入多个文件：先逐个检查，任何一个有错，列出全部错误，什么都不写入；
+    都没有错时在一个事务中写入。
+    """
+    departments: list[Department] = []
+    problems: list[str] = []
+    for file in files:
+        try:
+            departments.append(read_document(file))
+        except PerfgoalsError as exc:
+            problems.append(str(exc))
+    keys = [(d.code, d.year) for d in departments]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    problems += [f"部门 {code}（{year} 年）在多个文件中出现，只能读入一次" for code, year in repeated]
+    if problems:
+        fail("；".join(problems) if len(problems) == 1 else f"{len(problems)} 个问题，没有写入任何数据：\n  " + "\n  ".join(problems))
     with write_session(state.engine()) as session:
-        repo.save_department(session, department=department, user=state.user, replace=replace, action="load")
-    click.echo(
-        f"已读入 {department.code} {department.name}（{department.year} 年）：{len(department.projects)} 个项目。"
-    )
+        for department in departments:
+            repo.save_department(session, department=department, user=state.user, replace=replace, action="load")
+    for department in departments:
+        click.echo(
+            f"已读入 {department.code} {department.name}（{department.year} 年）：{len(department.projects)} 个项目。"
+        )
 
 
 @main.command()

@@ -122,7 +122,9 @@ def import_command(state: AppState, files: tuple[Path, ...], replace: bool, dry_
     导入后有过修改的，先列出将被替换的内容，加 --replace 才替换。
     """
     results, workbooks = _parse_all(files)
+    from perfgoals.importers.amounts import keep_budget_facts
     from perfgoals.importers.compare import compare
+    from perfgoals.importers.interpret import Note
     from perfgoals.storage import repository as repo
     from perfgoals.storage.db import describe_url, write_session
 
@@ -141,6 +143,7 @@ def import_command(state: AppState, files: tuple[Path, ...], replace: bool, dry_
                     outcome = _Outcome(label, "new", [])
                 else:
                     current = repo.load_department(session, department_id=key.id)
+                    result.notes.extend(Note("项目金额", text) for text in keep_budget_facts(department, current))
                     differences = compare(current, department)
                     if not differences:
                         outcomes.append(_Outcome(label, "unchanged", []))

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perfgoals.importers.amounts import drop_unreconciled
 from perfgoals.importers.errors import ImportFailure
 from perfgoals.importers.interpret import Note, interpret
 from perfgoals.importers.linking import LinkReport, link_projects
@@ -50,6 +51,7 @@ def finish(document: SourceDocument) -> ImportResult:
     interpretation = interpret(document)
     department = interpretation.department
     links = link_projects(department)
+    said = drop_unreconciled(department, links)
     notes = list(interpretation.notes)
     for link in links.links:
         if link.line is None:
@@ -58,31 +60,8 @@ def finish(document: SourceDocument) -> ImportResult:
         notes.append(
             Note("功能科目", f"{'、'.join(links.unplaced_lines)} 有项目支出，但没有对应上任何项目")
         )
-    notes.extend(settle_inferred_amounts(department, links))
+    notes.extend(Note("项目金额", text) for text in said)
     return ImportResult(department, document.source, notes, links, dict(interpretation.tables_read))
-
-
-def settle_inferred_amounts(department: Department, links: LinkReport) -> list[Note]:
-    """Keep an amount inferred from a cost ceiling only once it reconciles with a budget line.
-
-    A disclosure whose budget tables give lines with 项目支出 is the evidence the inference needs:
-    a ceiling that fits no line is no budget fact, so the project is left without an amount (PG110
-    says so, and shows the ceiling).  A stand-alone goal table has no lines to reconcile with; its
-    ceiling is the only evidence there is, kept and marked as inferred.
-    """
-    notes: list[Note] = []
-    for project in department.projects:
-        money = project_amount(project)
-        if money.source is AmountSource.COST_INDICATOR and links.attempted and not project.budget_line_code:
-            notes.append(
-                Note(
-                    f"项目“{project.name}”",
-                    f"成本指标 {money.text} 与任何科目的项目支出都对不上，未作为项目金额；请在项目信息中填写年度资金",
-                )
-            )
-            project.budget_amount = None
-            project.amount_source = AmountSource.ENTERED
-    return notes
 
 
 def inferred_amounts(department: Department) -> Counter[AmountSource]:

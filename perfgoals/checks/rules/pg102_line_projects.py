@@ -12,12 +12,29 @@ from perfgoals.models import Project
 from perfgoals.reading.reconcile import LineReconciliation, suspects
 
 #: How many project names a message lists before it says "等 N 个项目".
-NAMED = 5
+NAMED = 8
 
 
 def project_names(projects: tuple[Project, ...] | list[Project]) -> str:
     names = "、".join(f"“{project.name}”" for project in projects[:NAMED])
     return names + (f"等 {len(projects)} 个项目" if len(projects) > NAMED else "")
+
+
+def _explained(here: list[Project], elsewhere: list[Project]) -> str:
+    """Which project's amount the difference is: the one that seems charged here by mistake, or
+    charged elsewhere when it belongs here (several with the same amount are all named)."""
+    if here and len(here) <= 3:
+        if len(here) == 1:
+            return f"；差额正是“{here[0].name}”的金额，它可能不属于该科目"
+        return f"；差额与{project_names(here)}的金额相同，其中一个可能不属于该科目"
+    if elsewhere and len(elsewhere) <= 3:
+        places = "、".join(
+            f"“{p.name}”（{'挂接在科目 ' + p.budget_line_code if p.budget_line_code else '未挂接科目'}）"
+            for p in elsewhere
+        )
+        which = "它" if len(elsewhere) == 1 else "其中一个"
+        return f"；差额正是{places}的金额，{which}可能应挂接在该科目"
+    return ""
 
 
 class LineProjectsMismatch(LineRule):
@@ -64,11 +81,5 @@ class LineProjectsMismatch(LineRule):
                     f"{word} {fmt(abs(entry_sum.difference), unit)}（{project_names(members)}）"
                 )
             if entry_sum is line.total:
-                here, elsewhere = suspects(line, ctx.elsewhere(line))
-                if len(here) == 1:
-                    message += f"；差额正是“{here[0].name}”的金额，它可能不属于该科目"
-                elif len(elsewhere) == 1:
-                    other = elsewhere[0].budget_line_code
-                    where = f"挂接在科目 {other}" if other else "未挂接科目"
-                    message += f"；差额正是“{elsewhere[0].name}”（{where}）的金额，它可能应挂接在该科目"
+                message += _explained(*suspects(line, ctx.elsewhere(line)))
             yield Issue(message, hint=hint, budget_line=line.code, table="支出总表", field="project")
