@@ -55,7 +55,6 @@ class AmountSource(StrEnum):
     COST_INDICATOR = "cost_indicator"  # inferred from the goal table's 成本指标 ceiling at import
     PROCUREMENT = "procurement"  # inferred from the 预算资金 column of the procurement table
     PREVIOUS_YEAR = "previous_year"  # carried from last year's budget by a rollover
-    BUDGET_LINE = "budget_line"  # inferred from its line's 项目支出 less the other projects' amounts
 
 
 class ProjectStatus(StrEnum):

@@ -22,7 +22,6 @@ INFERRED_LABELS: dict[AmountSource, str] = {
     AmountSource.COST_INDICATOR: "按成本指标推断",
     AmountSource.PROCUREMENT: "按政府采购表推断",
     AmountSource.PREVIOUS_YEAR: "沿用上年金额",
-    AmountSource.BUDGET_LINE: "按科目差额推断",
 }
 #: Said of an inferred amount until a person confirms it.
 UNCONFIRMED = "待确认"
