@@ -42,13 +42,18 @@ def test_default_xlsx_goes_to_exports_folder(loaded, tmp_path: Path) -> None:  #
     # The checks ran: findings are listed, and 目录 counts the open ones per project.
     findings = list(book["问题"].iter_rows(min_row=3, values_only=True))
     assert findings and all(row[0].startswith("PG") for row in findings)
-    toc = {row[3]: row for row in book["目录"].iter_rows(min_row=3, values_only=True)}
+    toc_rows = list(book["目录"].iter_rows(min_row=3, values_only=True))
+    toc = {row[3]: row for row in toc_rows if row[0] is not None}
     open_by_project: dict[str, int] = {}
     for row in findings:
         if row[3] and row[7] == "未处理":
             open_by_project[row[3]] = open_by_project.get(row[3], 0) + 1
+    assert len(toc) == 4
     for name, row in toc.items():
-        assert row[6] == open_by_project.get(name, 0)
+        assert row[7] == open_by_project.get(name, 0)
+    # The department's total row counts them all.
+    (total,) = [row for row in toc_rows if row[0] is None]
+    assert total[3] == "合计（4 个项目）" and total[7] == sum(open_by_project.values())
 
 
 def test_project_export_by_name(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

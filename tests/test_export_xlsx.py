@@ -61,7 +61,9 @@ def test_project_sheet_is_the_published_table(workbook_path: Path) -> None:
     assert sheet["D2"].value == "预算年度：2022年"
     assert sheet["F2"].value == "单位：万元"
     assert (sheet["A3"].value, sheet["B3"].value, sheet["E3"].value) == ("项目名称", "科普活动", "年度资金")
-    assert sheet["F3"].value == pytest.approx(65.61) and sheet["F3"].number_format == "#,##0.00"
+    # The amount as written, its unit in the number format (65.61 万元): a number, printed with its unit.
+    assert sheet["F3"].value == pytest.approx(65.61) and sheet["F3"].number_format == '#,##0.00" 万元"'
+    assert sheet.max_column == 6  # an entered amount has no marker beside it
     assert (sheet["A4"].value, sheet["B4"].value) == ("绩效目标", "1.开展科普活动，服务科技工作者")
     header = [cell.value for cell in sheet[5]]
     assert header == ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
@@ -166,13 +168,18 @@ def test_formula_like_text_stays_text(workbook_path: Path) -> None:
 def test_table_of_contents_links_and_counts(workbook_path: Path) -> None:
     sheet = openpyxl.load_workbook(workbook_path)["目录"]
     assert sheet["A1"].value == "绩效目标表目录"
-    assert [cell.value for cell in sheet[2]][:8] == [
-        "序号", "部门", "功能科目", "项目名称", "预算金额（万元）", "状态", "未处理问题", "指标行数",
+    assert [cell.value for cell in sheet[2]] == [
+        "序号", "部门", "功能科目", "项目名称", "预算金额", "金额来源", "状态", "未处理问题", "指标行数",
     ]  # fmt: skip
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3, max_row=6)]
-    assert rows[0] == [1, "731 张家口市科学技术协会", "2060702", "科普活动", 65.61, "草稿", 2, 7]
-    assert rows[1][3] == LONG_NAME and rows[1][4] == pytest.approx(22.85)  # 228500 元 in 万元
-    assert sheet["E3"].number_format == "#,##0.00"
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3, max_row=7)]
+    assert rows[0] == [1, "731 张家口市科学技术协会", "2060702", "科普活动", 65.61, "填报", "草稿", 2, 7]
+    # Each amount in the unit it was written in: 228500 元 stays 228500, printed in 元.
+    assert rows[1][3] == LONG_NAME and rows[1][4] == 228500 and sheet["E4"].number_format == '#,##0.00" 元"'
+    assert sheet["E3"].number_format == '#,##0.00" 万元"'
+    # The department's total, in 万元 to 0.01: 65.61 + 22.85 + 15 + 0.
+    assert rows[4][:5] == [None, "731 张家口市科学技术协会", None, "合计（4 个项目）", pytest.approx(103.46)]
+    assert sheet["E7"].number_format == '#,##0.00" 万元"' and rows[4][7:] == [2, 14]
+    assert sheet.max_row == 7
     link = sheet["D3"].hyperlink
     assert link is not None and link.location == "'科普活动'!A1"
     assert sheet["D5"].hyperlink.location == "'=HYPERLINK(\"http___x\")_危险_'!A1"
@@ -182,26 +189,44 @@ def test_table_of_contents_links_and_counts(workbook_path: Path) -> None:
 def test_summary_has_every_indicator_row(workbook_path: Path) -> None:
     sheet = openpyxl.load_workbook(workbook_path)["汇总"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:V15"
+    assert sheet.auto_filter.ref == "A1:Y15"
     header = [cell.value for cell in sheet[1]]
-    assert header[:6] == ["部门编码", "部门名称", "年度", "项目名称", "项目编码", "功能科目编码"]
+    assert header[:11] == [
+        "部门编码", "部门名称", "年度", "项目名称", "项目编码", "功能科目编码",
+        "预算金额", "金额单位", "预算金额（万元）", "金额来源", "状态",
+    ]  # fmt: skip
     rows = [dict(zip(header, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
     assert len(rows) == 14
     assert rows[4]["项目名称"] == "科普活动" and rows[4]["指标值"] == "≤65.61万元"
     assert rows[4]["指标值类型"] == "金额" and rows[4]["序号"] == 5
     assert rows[-1]["权重"] == 10 and rows[-1]["度量单位"] == "%"
+    # The amount as written and in 万元: 228500 元 is 22.85 万元.
+    long = next(row for row in rows if row["项目名称"] == LONG_NAME)
+    assert (long["预算金额"], long["金额单位"], long["预算金额（万元）"], long["金额来源"]) == (228500, "元", 22.85, "填报")
+    assert sheet["G9"].number_format == '#,##0.00" 元"' and sheet["I9"].number_format == "#,##0.00####"
+    assert sheet["G2"].number_format == '#,##0.00" 万元"'
+    # A value with its unit in the 度量单位 column is read with it: ≥500 + 人次 is a 数量 of 人次.
+    assert (rows[-2]["指标值"], rows[-2]["指标值类型"], rows[-2]["指标值解读"]) == ("≥500", "数量", "≥ 500 人次")
 
 
 def test_reconciliation_uses_wan_per_row_unit(workbook_path: Path) -> None:
     sheet = openpyxl.load_workbook(workbook_path)["对账"]
+    assert [cell.value for cell in sheet[2]] == [
+        "部门", "科目编码", "科目名称", "项目支出（万元）", "所含项目合计（万元）", "项目数", "差额（万元）",
+        "结论", "说明", "所含项目",
+    ]  # fmt: skip
     rows = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
-    # 206: 444.13 against all four projects (65.61 + 22.85 + 15 + 0).
+    # 206: 444.13 against all four projects (65.61 + 22.85 + 15 + 0); the difference is projects − line.
     assert rows["206"][3] == pytest.approx(444.13) and rows["206"][4] == pytest.approx(103.46)
-    assert rows["206"][7] == "不一致"
+    assert rows["206"][6] == pytest.approx(-340.67) and rows["206"][7] == "不一致"
     assert rows["2060702"][3:8] == (pytest.approx(65.61), pytest.approx(65.61), 1, 0, "一致")
+    assert rows["2060702"][9] == "科普活动"
     # 2060799 is written in 元: 378500 元 = 37.85 万元, the projects add up to 22.85 + 15 + 0.
     assert rows["2060799"][3] == pytest.approx(37.85) and rows["2060799"][6] == pytest.approx(0)
-    assert "待确认" in rows["2060799"][8]
+    assert "1 个项目的科目关联待确认" in rows["2060799"][8]
+    assert rows["2060799"][9].splitlines() == [LONG_NAME, FORMULA_PROJECT, "全民科学素质行动计划专项经费"]
+    # The department's 合计: every project against the expense table's total (none given here).
+    assert rows["合计"][2:8] == ("全部项目", None, pytest.approx(103.46), 4, None, "科目未填项目支出")
     assert sheet["D3"].number_format == "#,##0.00"
 
 
@@ -220,7 +245,7 @@ def test_number_formats_and_money_are_numbers(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "m.xlsx", [department], findings=lambda _d: []).path
     sheet = openpyxl.load_workbook(path)["目录"]
     amount = sheet["E4"]
-    assert amount.data_type == "n" and amount.number_format == "#,##0.00"
+    assert amount.data_type == "n" and amount.number_format == '#,##0.00" 元"'
 
 
 def test_multi_department_sheet_names_are_prefixed_and_unique(tmp_path: Path) -> None:
@@ -235,7 +260,8 @@ def test_multi_department_sheet_names_are_prefixed_and_unique(tmp_path: Path) ->
     assert long_names[0].endswith("的通知")
     assert len(set(name.casefold() for name in book.sheetnames)) == len(book.sheetnames)
     toc = book["目录"]
-    assert toc.max_row == 2 + 8
+    assert toc.max_row == 2 + 8 + 2  # a total row per department
+    assert [toc.cell(row, 4).value for row in (7, 12)] == ["合计（4 个项目）"] * 2
 
 
 def test_only_project_sheets_when_not_consolidated(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy.engine import Engine
 from perfgoals.errors import PerfgoalsError
 from perfgoals.export import write_workbook
 from perfgoals.importers.workbook import WorkbookImportError, import_workbook
-from perfgoals.models import Department
+from perfgoals.models import AmountSource, Department, Project
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import read_session, write_session
 from tests.test_export_data import sample_department
@@ -278,13 +279,139 @@ def test_amount_edit_comes_back_in_the_unit_it_was_written_in(stored: Engine, tm
     before = _export(stored, tmp_path / "a.xlsx")
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
     long_sheet = next(name for name in book.sheetnames if name.startswith("提前下达"))
-    assert (book[long_sheet]["E3"].value, book[long_sheet]["F3"].value) == ("年度资金", 22.85)
-    book[long_sheet]["F3"] = 23.5  # 万元 on the sheet; the project keeps its amount in 元
+    sheet = book[long_sheet]
+    # The sheet shows the amount in 元, as it was written.
+    assert (sheet["E3"].value, sheet["F3"].value, sheet["F2"].value) == ("年度资金", 228500, "单位：元")
+    sheet["F3"] = 235000  # typed over in Excel: the cell keeps its 元 number format
     book.save(tmp_path / "edited.xlsx")
     report = _import(stored, tmp_path / "edited.xlsx")
-    assert "年度资金已改" in report
+    assert "年度资金已改为 235,000.00 元" in report
     after = _stored(stored)
     project = after.projects[1]
     assert project.budget_amount == Decimal("235000") and project.amount_unit == "元"
+    assert project.amount_source is AmountSource.ENTERED
     assert project.goal.indicators == before.projects[1].goal.indicators
     assert after.projects[0] == before.projects[0]
+
+
+# --- the sample: inferred amounts, one of them in 元 ---------------------------------------------
+
+PRECISE = "开展科技工作者助力精准扶贫经费"
+
+
+@pytest.fixture
+def stored_sample(engine: Engine) -> Engine:
+    """The sample imported from its text: every amount inferred, 精准扶贫's 755 元."""
+    from perfgoals.importers.reading import import_text
+    from tests.conftest import SAMPLE_TEXT
+
+    department = import_text(SAMPLE_TEXT.read_bytes(), source=SAMPLE_TEXT.name).department
+    with write_session(engine) as session:
+        repo.save_department(session, department=department, user="测试员")
+    return engine
+
+
+def _amount_cell(sheet: Any) -> Any:
+    """The cell right of the 年度资金 label."""
+    for row in sheet.iter_rows(max_row=10):
+        for position, cell in enumerate(row[:-1]):
+            if cell.value == "年度资金":
+                return row[position + 1]
+    raise AssertionError(f"{sheet.title} has no 年度资金")
+
+
+def _by_name(department: Department) -> dict[str, Project]:
+    return {project.name: project for project in department.projects}
+
+
+def test_a_yuan_amount_round_trips_and_an_edit_is_entered(stored_sample: Engine, tmp_path: Path) -> None:
+    before = _export(stored_sample, tmp_path / "a.xlsx")
+    # Unedited, 755 元 reads back as the 0.0755 万元 exported: nothing changes, inferred stays inferred.
+    assert "更新 0 个项目" in _import(stored_sample, tmp_path / "a.xlsx")
+    assert _stored(stored_sample) == before
+
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    cell = _amount_cell(book[PRECISE])
+    assert (cell.value, cell.number_format) == (755, '#,##0.00" 元"')
+    cell.value = 800  # typed over in Excel: the cell keeps its number format, 元
+    # Another project's goal edited, its amount not: its amount stays inferred.
+    revival = book["开展科技工作者助力乡村振兴经费"]
+    revival["E6"] = "≥4种"
+    book.save(tmp_path / "edited.xlsx")
+    report = _import(stored_sample, tmp_path / "edited.xlsx")
+    assert f"{PRECISE}（6 行指标，年度资金已改为 800.00 元）" in report and "更新 2 个项目" in report
+
+    old, new = _by_name(before), _by_name(_stored(stored_sample))
+    precise = new[PRECISE]
+    assert (precise.budget_amount, precise.amount_unit, precise.amount_source) == (
+        Decimal("800"), "元", AmountSource.ENTERED
+    )
+    assert precise.goal == old[PRECISE].goal.model_copy(update={"revision": old[PRECISE].goal.revision + 1})
+    revived = new["开展科技工作者助力乡村振兴经费"]
+    assert revived.goal.indicators[0].value == "≥4种"
+    assert (revived.budget_amount, revived.amount_source) == (Decimal("21.87"), AmountSource.COST_INDICATOR)
+    untouched = [name for name in old if name not in (PRECISE, "开展科技工作者助力乡村振兴经费")]
+    assert [new[name] for name in untouched] == [old[name] for name in untouched]
+    assert all(new[name].amount_source is not AmountSource.ENTERED for name in untouched)
+
+    # The next export shows the entered amount without a marker.
+    _export(stored_sample, tmp_path / "b.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    row = [cell.value for cell in book[PRECISE][3]]
+    assert row[-2:] == ["年度资金", 800] and "待确认" not in str(row)
+
+
+def test_an_amount_typed_with_its_unit_or_in_an_older_layout(stored_sample: Engine, tmp_path: Path) -> None:
+    before = _export(stored_sample, tmp_path / "a.xlsx")
+    # A value pasted over the cell drops its number format: the sheet's 单位：元 line still says 元.
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    _amount_cell(book[PRECISE]).number_format = "General"
+    book.save(tmp_path / "pasted.xlsx")
+    assert "更新 0 个项目" in _import(stored_sample, tmp_path / "pasted.xlsx")
+    # A workbook of the previous release: 年度资金 in 万元 (0.0755 for 755 元), a plain number format and
+    # 单位：万元 above it.  Unedited, it changes nothing.
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    sheet = book[PRECISE]
+    cell = _amount_cell(sheet)
+    cell.value, cell.number_format = 0.0755, "#,##0.00"
+    sheet["F2"] = "单位：万元"
+    book.save(tmp_path / "old.xlsx")
+    assert "更新 0 个项目" in _import(stored_sample, tmp_path / "old.xlsx")
+    assert _stored(stored_sample) == before
+    # Edited there, the amount is kept in the unit that sheet shows.
+    cell.value = 0.08
+    book.save(tmp_path / "old-edited.xlsx")
+    assert "年度资金已改为 0.08 万元" in _import(stored_sample, tmp_path / "old-edited.xlsx")
+    precise = _by_name(_stored(stored_sample))[PRECISE]
+    assert (precise.budget_amount, precise.amount_unit, precise.amount_source) == (
+        Decimal("0.08"), "万元", AmountSource.ENTERED
+    )
+
+    # A formula's float noise (800 × 1.1 = 880.0000000000001) reads as Excel shows it: 880, in the
+    # 万元 the amount is now kept in and the new sheet shows.
+    _export(stored_sample, tmp_path / "f.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "f.xlsx")
+    cell = _amount_cell(book[PRECISE])
+    assert cell.number_format == '#,##0.00" 万元"'
+    cell.value = 800 * 1.1
+    book.save(tmp_path / "formula.xlsx")
+    _import(stored_sample, tmp_path / "formula.xlsx")
+    precise = _by_name(_stored(stored_sample))[PRECISE]
+    assert (precise.budget_amount, precise.amount_unit) == (Decimal("880"), "万元")
+
+    # Typed as text with a unit, the unit typed wins; a negative amount is refused, nothing saved.
+    _export(stored_sample, tmp_path / "b.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    _amount_cell(book[PRECISE]).value = "960元"
+    book.save(tmp_path / "typed.xlsx")
+    _import(stored_sample, tmp_path / "typed.xlsx")
+    precise = _by_name(_stored(stored_sample))[PRECISE]
+    assert (precise.budget_amount, precise.amount_unit) == (Decimal("960"), "元")
+    _export(stored_sample, tmp_path / "c.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "c.xlsx")
+    _amount_cell(book[PRECISE]).value = -5
+    book.save(tmp_path / "negative.xlsx")
+    settled = _stored(stored_sample)
+    with pytest.raises(WorkbookImportError, match=r"年度资金.*负数"):
+        _import(stored_sample, tmp_path / "negative.xlsx")
+    assert _stored(stored_sample) == settled

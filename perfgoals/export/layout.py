@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from perfgoals.export.styles import money_style
 from perfgoals.models import Department, Indicator, Project
-from perfgoals.money import AmountError, to_wan
+from perfgoals.reading.amounts import project_amount
 
 CellValue = str | Decimal | int | None
 
@@ -151,8 +152,12 @@ INDICATOR_COLUMNS: tuple[IndicatorColumn, ...] = (
     IndicatorColumn("method", "计算方法", "text", 10, 30, optional=True),
     IndicatorColumn("reference_value", "上年指标值", "text_center", 9, 20, optional=True),
 )
-#: The label beside a project's amount (in 万元) on its sheet.
+#: The label beside a project's amount on its sheet (printed in the unit it was written in).
 AMOUNT_LABEL = "年度资金"
+#: The widest the column of an inferred amount's marker (``（按成本指标推断，待确认）``) grows to fit it.
+MARKER_WIDTH = 34.0
+#: The sheet's unit line: the unit of its 年度资金.
+UNIT_LINE = "单位：{}"
 #: Labels of the header-block rows shown only when the project has them.
 IMPLEMENTING_UNIT_LABEL = "实施单位"
 MID_TERM_GOAL_LABEL = "实施期目标"
@@ -184,16 +189,6 @@ def cell_text(indicator: Indicator, field_name: str) -> CellValue:
     if isinstance(value, Decimal):
         return value
     return str(value.value if hasattr(value, "value") else value)
-
-
-def amount_in_wan(amount: Decimal | None, unit: str) -> Decimal | None:
-    """``amount`` in 万元, or ``None`` when it is missing or its unit is unknown."""
-    if amount is None:
-        return None
-    try:
-        return to_wan(amount, unit)
-    except AmountError:
-        return None
 
 
 def spans(keys: Sequence[tuple[str, ...]]) -> list[tuple[int, int]]:
@@ -249,6 +244,21 @@ def project_sheet(
             Cell(col, None, style) for col in range(first + 1, last_col + 1)
         ]
 
+    # 项目名称 and 年度资金, as the MoF declaration form has them; the amount in the unit it was written
+    # in (the unit line says which, and so does the cell's number format), and an inferred amount
+    # marked beside it until a person confirms it.
+    amount = project_amount(project)
+    marker = f"（{amount.marker}）" if amount.marker else ""
+    amount_col = last - 1 if marker else last
+    name_end = max(amount_col - 2, 1)
+    if amount.amount is not None:
+        # A number too wide for its column shows as ####: the amount's column fits the amount.
+        widths[amount_col] = fit_width(
+            [amount.text + "  "], minimum=widths[amount_col], maximum=max(widths[amount_col], 30)
+        )
+    if marker:
+        widths[last] = fit_width([marker], minimum=widths[last], maximum=MARKER_WIDTH)
+
     # Title, then the line naming the department, the year and the unit.
     title = f"{project.name}绩效目标表"
     rows.append(Row(0, merged(0, 0, last, title, "title"), title_height(title, span_width(0, last))))
@@ -257,20 +267,20 @@ def project_sheet(
     line = merged(1, 0, left_end, f"填报单位：{department.name}", "line_left")
     if middle_end > left_end:
         line += merged(1, left_end + 1, middle_end, f"预算年度：{department.year}年", "line_center")
-    line.append(Cell(last, "单位：万元", "line_right"))
+    line.append(Cell(last, UNIT_LINE.format(amount.unit), "line_right"))
     rows.append(Row(1, line, row_height([(f"填报单位：{department.name}", span_width(0, left_end))])))
 
-    # 项目名称 and 年度资金, as the MoF declaration form has them.
-    amount = amount_in_wan(project.budget_amount, project.amount_unit)
-    name_end = max(last - 2, 1)
+    # 项目名称 | name | 年度资金 | amount [| marker]
     info = [Cell(0, "项目名称", "label")]
     info += merged(2, 1, name_end, project.name, "text")
-    if last - 1 > name_end:
-        info.append(Cell(last - 1, AMOUNT_LABEL, "label"))
-    info.append(Cell(last, amount, "money"))
-    rows.append(
-        Row(2, info, row_height([(project.name, span_width(1, name_end)), (AMOUNT_LABEL, widths[-2])]))
-    )
+    if amount_col - 1 > name_end:
+        info.append(Cell(amount_col - 1, AMOUNT_LABEL, "label"))
+    info.append(Cell(amount_col, amount.amount, money_style(amount.unit)))
+    info_texts = [(project.name, span_width(1, name_end)), (AMOUNT_LABEL, widths[amount_col - 1])]
+    if marker:
+        info.append(Cell(last, marker, "marker"))
+        info_texts.append((marker, widths[last]))
+    rows.append(Row(2, info, row_height(info_texts)))
 
     def labelled_text(row: int, label: str, text: str) -> Row:
         """A label, then ``text`` across the rest of the table."""
@@ -361,7 +371,21 @@ class Link:
     cell: str = "A1"
 
 
-TableItem = CellValue | Link
+@dataclass(frozen=True, slots=True)
+class Styled:
+    """A table cell in a style of its own rather than its column's: an amount in the unit it was
+    written in (:func:`money_cell`), a total row."""
+
+    value: CellValue
+    style: str
+
+
+def money_cell(amount: Decimal | None, unit: str, *, bold: bool = False) -> Styled:
+    """``amount`` as a number whose format prints it in ``unit`` (``755.00 元``)."""
+    return Styled(amount, money_style(unit, bold=bold))
+
+
+TableItem = CellValue | Link | Styled
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +434,10 @@ class Table:
             if isinstance(item, Link):
                 cells.append(Cell(col, item.text, "link", link=(item.sheet, item.cell)))
                 measured.append((item.text, column.width))
+            elif isinstance(item, Styled):
+                cells.append(Cell(col, item.value, item.style))
+                if isinstance(item.value, str) and column.wrap:
+                    measured.append((item.value, column.width))
             else:
                 cells.append(Cell(col, item, column.style))
                 if isinstance(item, str) and column.wrap:

@@ -1,18 +1,24 @@
-"""The indicator data of a department as flat records: the 汇总 sheet, CSV and JSON share them."""
+"""The indicator data of a department as flat records: the 汇总 sheet, CSV and JSON share them.
+
+Every figure is read through :mod:`perfgoals.reading`: a project's amount as written, in 万元 and
+where it came from (:func:`~perfgoals.reading.amounts.project_amount`), and each 指标值 together with
+its 度量单位 column (:func:`~perfgoals.reading.rows.read_value`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from perfgoals.export.layout import amount_in_wan
 from perfgoals.models import Department, GoalTable
-from perfgoals.values import parse_value
+from perfgoals.reading.amounts import ProjectAmount, project_amount
+from perfgoals.reading.rows import read_value
+from perfgoals.values import KIND_LABELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +35,10 @@ INDICATOR_FIELDS: tuple[Field, ...] = (
     Field("project", "项目名称"),
     Field("project_code", "项目编码"),
     Field("budget_line", "功能科目编码"),
+    Field("budget_amount", "预算金额"),
+    Field("amount_unit", "金额单位"),
     Field("budget_amount_wan", "预算金额（万元）"),
+    Field("amount_source", "金额来源"),
     Field("status", "状态"),
     Field("row", "序号"),
     Field("level1", "一级指标"),
@@ -47,34 +56,46 @@ INDICATOR_FIELDS: tuple[Field, ...] = (
     Field("value_reading", "指标值解读"),
 )
 
-KIND_LABELS = {
-    "empty": "空",
-    "quantity": "数量",
-    "percent": "百分比",
-    "money": "金额",
-    "period": "时间",
-    "range": "区间",
-    "qualitative": "定性",
-    "unrecognised": "未识别",
-}
+
+
+#: What an amount a person entered (or a disclosure stated) is called in the 金额来源 column.
+ENTERED_LABEL = "填报"
+
+
+def source_text(amount: ProjectAmount) -> str:
+    """The 金额来源 of an amount: ``填报``, or the inferred source with ``待确认``
+    (``按成本指标推断，待确认``) until a person confirms it; empty when there is no amount."""
+    return amount.marker or amount.source_label
 
 
 @lru_cache(maxsize=16384)
-def _reading(value: str) -> tuple[str, str]:
-    """The kind label and the reading of an indicator value (the same few hundred forms recur)."""
-    parsed = parse_value(value)
-    kind = parsed.kind.value
-    return KIND_LABELS.get(kind, kind), parsed.describe()
+def _reading(value: str, unit: str | None) -> tuple[str, str]:
+    """The kind label and the reading of an indicator value with its 度量单位 column (the same few
+    hundred forms recur)."""
+    parsed = read_value(value, unit)
+    return KIND_LABELS[parsed.kind], parsed.describe()
 
 
-def indicator_rows(department: Department) -> Iterator[tuple[Any, ...]]:
+#: Turns a project's amount (as written, its unit) into what the record holds for it.
+AmountCell = Callable[[Decimal | None, str], Any]
+
+
+def _as_written(amount: Decimal | None, _unit: str) -> Decimal | None:
+    return amount
+
+
+def indicator_rows(
+    department: Department, *, amount_cell: AmountCell = _as_written
+) -> Iterator[tuple[Any, ...]]:
     """Every indicator row of ``department`` as a tuple in :data:`INDICATOR_FIELDS` order.
 
-    The project's context is computed once per project, not once per row: the 汇总 sheet of a province
-    has 150,000 rows.
+    ``amount_cell`` makes the 预算金额 item of the amount as written and its unit (the 汇总 sheet
+    gives it a number format in that unit).  The project's context is computed once per project, not
+    once per row: the 汇总 sheet of a province has 150,000 rows.
     """
     code, name, year = department.code, department.name, department.year
     for project in department.projects:
+        amount = project_amount(project)
         context = (
             code,
             name,
@@ -82,11 +103,14 @@ def indicator_rows(department: Department) -> Iterator[tuple[Any, ...]]:
             project.name,
             project.code or "",
             project.budget_line_code or "",
-            amount_in_wan(project.budget_amount, project.amount_unit),
+            amount_cell(amount.amount, amount.unit),
+            amount.unit if amount.amount is not None else "",
+            amount.wan,
+            source_text(amount),
             project.status.value,
         )
         for row, indicator in enumerate(project.goal.indicators, start=1):
-            kind, reading = _reading(indicator.value)
+            kind, reading = _reading(indicator.value, indicator.unit)
             direction = indicator.direction
             yield (
                 *context,

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from perfgoals.export.files import atomic_text
-from perfgoals.export.layout import amount_in_wan
-from perfgoals.export.records import INDICATOR_FIELDS, indicator_records
+from perfgoals.export.records import INDICATOR_FIELDS, indicator_records, source_text
 from perfgoals.export.xlsx import ExportError, ExportSummary, ProgressCallback
 from perfgoals.models import Department, Project
-from perfgoals.values import parse_value
+from perfgoals.reading.amounts import project_amount
+from perfgoals.reading.rows import indicator_value
 
 JSON_FORMAT = "perfgoals/indicators"
 JSON_VERSION = 1
@@ -85,10 +85,16 @@ def _decimal(value: Decimal | None) -> str | None:
 
 
 def project_json(project: Project) -> dict[str, Any]:
-    """A project's goal table with its context; text as typed, amounts as decimal strings."""
+    """A project's goal table with its context; text as typed, amounts as decimal strings.
+
+    The amount as written (``budget_amount`` in ``amount_unit``), in 万元, and where it came from: an
+    inferred amount says so (``amount_inferred``, and ``amount_source_label`` ``按成本指标推断，待确认``).
+    Each 指标值 is read together with its 度量单位 column.
+    """
+    amount = project_amount(project)
     indicators = []
     for row, indicator in enumerate(project.goal.indicators, start=1):
-        parsed = parse_value(indicator.value)
+        parsed = indicator_value(indicator)
         indicators.append(
             {
                 "row": row,
@@ -111,10 +117,13 @@ def project_json(project: Project) -> dict[str, Any]:
         "budget_line_code": project.budget_line_code,
         "line_link": project.line_link.value if project.line_link else None,
         "fund_source": project.fund_source.value if project.fund_source else None,
-        "budget_amount": _decimal(project.budget_amount),
-        "amount_unit": project.amount_unit,
-        "budget_amount_wan": _decimal(amount_in_wan(project.budget_amount, project.amount_unit)),
-        "amount_source": project.amount_source.value,
+        "budget_amount": _decimal(amount.amount),
+        "amount_unit": amount.unit,
+        "budget_amount_wan": _decimal(amount.wan),
+        "budget_amount_text": amount.describe() if amount.amount is not None else None,
+        "amount_source": amount.source.value,
+        "amount_source_label": source_text(amount),
+        "amount_inferred": amount.inferred,
         "status": project.status.value,
         "owner": project.owner,
         "goal_text": project.goal.goal_text,

@@ -14,9 +14,10 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.workbook import Workbook
@@ -32,20 +33,30 @@ from perfgoals.export.layout import (
     ProjectSheetGeometry,
     Row,
     SheetLayout,
+    Styled,
     Table,
     TableColumn,
     TableItem,
-    amount_in_wan,
     lines_needed,
+    money_cell,
     project_sheet,
     row_height_for_lines,
 )
-from perfgoals.export.records import INDICATOR_FIELDS, goal_fingerprint, indicator_rows
+from perfgoals.export.records import INDICATOR_FIELDS, goal_fingerprint, indicator_rows, source_text
 from perfgoals.export.render import MAX_LINKS, FlatWorksheet, SheetWriter
 from perfgoals.export.sheetnames import SheetNamer, quote_sheet_name
 from perfgoals.export.styles import StyleRegistry
 from perfgoals.models import Department, LinkStatus, Project
-from perfgoals.reconcile import project_wan, reconcile
+from perfgoals.reading.amounts import project_amount, to_wan_or_none
+from perfgoals.reading.money import format_wan
+from perfgoals.reading.reconcile import (
+    DepartmentReconciliation,
+    LineReconciliation,
+    Sum,
+    Verdict,
+    reconcile_department,
+)
+from perfgoals.reading.rounding import CENT, ZERO, Status
 
 #: Called after each project with (projects done, projects in all or ``None`` when unknown).
 ProgressCallback = Callable[[int, int | None], None]
@@ -133,6 +144,9 @@ def _belongs(finding: Finding, project: Project) -> bool:
     return location.project == project.name
 
 
+#: The label of a department's total row in 目录 and 对账.
+TOTAL_LABEL = "合计"
+
 TOC = Table(
     TOC_SHEET,
     (
@@ -140,7 +154,10 @@ TOC = Table(
         TableColumn("部门", "text", 28),
         TableColumn("功能科目", "text_center", 11),
         TableColumn("项目名称", "text", 44),
-        TableColumn("预算金额（万元）", "money", 14),
+        # Each amount in the unit it was written in (the cell's number format says which); the
+        # department's total row in 万元, the total 对账 prints.
+        TableColumn("预算金额", "money", 17),
+        TableColumn("金额来源", "text", 28),
         TableColumn("状态", "text_center", 8),
         TableColumn("未处理问题", "integer", 10),
         TableColumn("指标行数", "integer", 9),
@@ -157,10 +174,11 @@ RECON = Table(
         TableColumn("所含项目合计（万元）", "money", 16),
         TableColumn("项目数", "integer", 7),
         TableColumn("差额（万元）", "money", 12),
-        TableColumn("结论", "text_center", 12),
-        TableColumn("说明", "text", 30),
+        TableColumn("结论", "text_center", 14),
+        TableColumn("说明", "text", 34),
+        TableColumn("所含项目", "text", 44),
     ),
-    title="项目支出与项目预算对账",
+    title="项目支出与项目预算对账（差额 = 所含项目合计 − 项目支出）",
 )
 FINDINGS = Table(
     FINDINGS_SHEET,
@@ -176,10 +194,14 @@ FINDINGS = Table(
     ),
     title="校验问题",
 )
-_SUMMARY_STYLES = {"budget_amount_wan": "money", "weight": "number", "row": "integer", "year": "integer"}
+_SUMMARY_STYLES = {
+    "budget_amount": "money", "budget_amount_wan": "money_exact", "weight": "number", "row": "integer",
+    "year": "integer", "amount_unit": "text_center",
+}  # fmt: skip
 _SUMMARY_WIDTHS = {
     "department_code": 9, "department_name": 18, "year": 7, "project": 24, "project_code": 10,
-    "budget_line": 10, "budget_amount_wan": 12, "status": 8, "row": 6, "level1": 11, "level2": 13,
+    "budget_line": 10, "budget_amount": 16, "amount_unit": 7, "budget_amount_wan": 12, "amount_source": 16,
+    "status": 8, "row": 6, "level1": 11, "level2": 13,
     "level3": 20, "description": 28, "value": 14, "basis": 16, "mid_term_value": 12, "weight": 7,
     "direction": 8, "unit": 8, "reference_value": 12, "value_kind": 9, "value_reading": 16,
 }  # fmt: skip
@@ -203,6 +225,7 @@ class _TableWriter:
 
     def __init__(self, workbook: Workbook, styles: StyleRegistry, table: Table) -> None:
         self.table = table
+        self._styles = styles
         self.writer = SheetWriter(workbook, styles, table.layout())
         self.count = 0
         self._first_row = table.header_row + 1
@@ -242,6 +265,8 @@ class _TableWriter:
             elif isinstance(item, Link):
                 self._link(row, col, item)
                 lines = max(lines, lines_needed(item.text, self._widths[col]))
+            elif isinstance(item, Styled):
+                lines = max(lines, self._other(row, col, item.value, self._styles[item.style]))
             else:
                 lines = max(lines, self._other(row, col, item))
         self._set_row(row, _height(lines))
@@ -257,10 +282,14 @@ class _TableWriter:
             target = f"internal:{quote_sheet_name(link.sheet)}!{link.cell}"
             writer.sheet.write_url(row, col, target, self._link_format, string=link.text)
 
-    def _other(self, row: int, col: int, item: object) -> int:
-        """Write a number, a flag or a str subclass (an enum's value); returns the lines it needs."""
-        cell_format = self._formats[col]
-        if isinstance(item, bool):
+    def _other(self, row: int, col: int, item: object, cell_format: Any = None) -> int:
+        """Write a number, a flag or a str subclass (an enum's value) in ``cell_format`` (the column's
+        by default); returns the lines it needs."""
+        if cell_format is None:
+            cell_format = self._formats[col]
+        if item is None:
+            self._write_blank(row, col, None, cell_format)
+        elif isinstance(item, bool):
             self._write_string(row, col, "是" if item else "否", cell_format)
         elif isinstance(item, (Decimal, int, float)):
             self._write_number(row, col, item, cell_format)
@@ -288,60 +317,187 @@ def _height(lines: int) -> float:
     return row_height_for_lines(lines)
 
 
-def _reconciliation(department: Department) -> list[list[TableItem]]:
-    """Each budget line's 项目支出 against the projects charged to it (or to lines under it)."""
+def _cents(amount_wan: Decimal) -> Decimal:
+    """A figure in 万元 as the sheet prints it: rounded half-up to 0.01 (never ``-0.00``)."""
+    rounded = amount_wan.quantize(CENT, rounding=ROUND_HALF_UP)
+    return abs(rounded) if rounded == 0 else rounded
+
+
+def _printed(amount_wan: Decimal | None) -> Decimal | None:
+    return None if amount_wan is None else _cents(amount_wan)
+
+
+#: The verdict of a department's total, in the words of a line's (:class:`Verdict`).
+_STATUS_VERDICT = {
+    Status.OK: Verdict.AGREES,
+    Status.ROUNDING: Verdict.ROUNDING,
+    Status.MISMATCH: Verdict.MISMATCH,
+}
+
+
+def _difference_notes(total: Sum | None, printed: Decimal | None) -> list[str]:
+    """What the printed 差额 does not show: the difference before rounding, and the rounding allowed."""
+    if total is None or printed is None or total.difference == printed:
+        return []
+    exact = format_wan(total.difference, "元")
+    note = f"未取整的差额为 {exact}"
+    if total.status is not Status.MISMATCH:
+        note += f"（舍入误差允许 ±{format_wan(total.tolerance, '元')}）"
+    return [note]
+
+
+def _inferred_note(projects: Sequence[Project]) -> list[str]:
+    inferred = sum(1 for project in projects if project_amount(project).inferred)
+    return [f"{inferred} 个项目的金额为推断，待确认"] if inferred else []
+
+
+def _line_notes(entry: LineReconciliation, difference: Decimal | None) -> str:
+    notes = _difference_notes(entry.total, difference)
+    if entry.unpriced:
+        notes.append(f"{len(entry.unpriced)} 个项目没有预算金额：{_few(entry.unpriced)}")
+    slip = entry.slip_project
+    if slip is not None:
+        project, multiplier = slip
+        wrong = "把万元写成了元" if multiplier > 1 else "把元写成了万元"
+        notes.append(f"“{project.name}”的金额疑似{wrong}")
+    carryover = entry.carryover
+    if carryover is not None and carryover.status is Status.MISMATCH:
+        notes.append(
+            f"上年结转：所含项目 {format_wan(carryover.computed)}，科目 {format_wan(carryover.published)}，"
+            f"差额 {format_wan(carryover.difference)}"
+        )
+    notes += _inferred_note(entry.projects)
+    suggested = sum(1 for p in entry.projects if p.line_link is LinkStatus.SUGGESTED)
+    if suggested:
+        notes.append(f"{suggested} 个项目的科目关联待确认")
+    return "；".join(notes)
+
+
+#: At most this many projects are named in a row of 对账 (a cell holds at most 32,767 characters).
+MAX_NAMED_PROJECTS = 30
+
+
+def _few(projects: Sequence[Project], limit: int = 5) -> str:
+    """A few names for a note: ``甲、乙、丙等 8 个``."""
+    names = "、".join(project.name for project in projects[:limit])
+    return names + (f"等 {len(projects)} 个" if len(projects) > limit else "")
+
+
+def _names(projects: Sequence[Project]) -> str:
+    """The projects' names, one a line; past :data:`MAX_NAMED_PROJECTS`, how many more there are."""
+    names = [project.name for project in projects[:MAX_NAMED_PROJECTS]]
+    if len(projects) > MAX_NAMED_PROJECTS:
+        names.append(f"……等共 {len(projects)} 个项目")
+    return "\n".join(names)
+
+
+def _reconciliation(department: Department, result: DepartmentReconciliation) -> list[list[TableItem]]:
+    """Each budget line's 项目支出 against the projects charged to it (or to lines under it), then the
+    projects charged to no line, then the department's 合计: as :func:`reconcile_department` decided,
+    printed to 0.01 万元 so that each row's figures add up as printed."""
     label = _department_label(department)
-    result = reconcile(department)
     records: list[list[TableItem]] = []
     for entry in result.lines:
         if entry.line_project_wan is None and not entry.projects:
             continue
-        notes: list[str] = []
-        if entry.unpriced:
-            notes.append(f"{len(entry.unpriced)} 个项目没有预算金额")
-        suggested = sum(1 for p in entry.projects if p.line_link is LinkStatus.SUGGESTED)
-        if suggested:
-            notes.append(f"{suggested} 个项目的科目关联待确认")
-        difference = entry.difference if entry.line_project_wan is not None else None
-        if difference is None:
-            verdict = "无项目支出数"
-        elif difference == 0:
-            verdict = "一致"
-        elif abs(difference) <= entry.tolerance:
-            verdict = "舍入误差内"
-        else:
-            verdict = "不一致"
+        line_figure = _printed(entry.line_project_wan)
+        projects_figure = _cents(entry.projects_wan)
+        difference = None if entry.total is None or line_figure is None else projects_figure - line_figure
         line = entry.line
         records.append(
             [
                 label,
                 line.code,
                 line.name,
-                entry.line_project_wan,
-                entry.projects_wan,
+                line_figure,
+                projects_figure,
                 len(entry.projects),
                 difference,
-                verdict,
-                "；".join(notes),
+                entry.verdict,
+                _line_notes(entry, difference),
+                _names(entry.projects),
             ]
         )
     if result.unlinked:
-        total = sum((amount for p in result.unlinked if (amount := project_wan(p)) is not None), Decimal(0))
-        names = "、".join(p.name for p in result.unlinked[:5]) + ("等" if len(result.unlinked) > 5 else "")
+        known = [amount for amount in result.unlinked_amounts if amount is not None]
         records.append(
             [
                 label,
                 "（未指定）",
                 "未挂接到本部门科目的项目",
                 None,
-                total,
+                _cents(sum(known, ZERO)),
                 len(result.unlinked),
                 None,
-                "待指定",
-                names,
+                "",
+                "；".join(["未挂接科目，不参与科目对账", *_inferred_note(result.unlinked)]),
+                _names(result.unlinked),
             ]
         )
+    records.append(_reconciliation_total(department, result))
     return records
+
+
+def _reconciliation_total(department: Department, result: DepartmentReconciliation) -> list[TableItem]:
+    """The department's 合计 row: every project against the 项目支出 of the expense table's 合计 row."""
+    projects = department.projects
+    function_total = department.function_total
+    published = result.total.published if result.total is not None else None
+    if published is None and function_total is not None:
+        published = to_wan_or_none(function_total.project, function_total.unit)
+    line_figure = _printed(published)
+    projects_figure = _cents(result.projects_wan)
+    difference = None if result.total is None or line_figure is None else projects_figure - line_figure
+    if result.total is not None:
+        verdict = _STATUS_VERDICT[result.total.status]
+    elif not projects:
+        verdict = Verdict.EMPTY
+    elif published is None:
+        verdict = Verdict.NO_FIGURE
+    else:
+        verdict = Verdict.UNPRICED
+    notes = _difference_notes(result.total, difference)
+    unpriced = sum(1 for project in projects if project_amount(project).wan is None)
+    if unpriced:
+        notes.append(f"{unpriced} 个项目没有预算金额，未计入")
+    notes += _inferred_note(projects)
+    return [
+        _department_label(department),
+        Styled(TOTAL_LABEL, "total_label"),
+        Styled("全部项目", "total_label"),
+        Styled(line_figure, "money_total"),
+        Styled(projects_figure, "money_total"),
+        Styled(len(projects), "integer_total"),
+        Styled(difference, "money_total"),
+        verdict,
+        "；".join(notes),
+        "",
+    ]
+
+
+def _toc_total(
+    department: Department, result: DepartmentReconciliation, open_findings: int
+) -> list[TableItem]:
+    """The department's total row of 目录: Σ its projects in 万元, to 0.01, as 对账's 合计 prints it."""
+    projects = department.projects
+    inferred = sum(1 for project in projects if project_amount(project).inferred)
+    unpriced = sum(1 for project in projects if project_amount(project).wan is None)
+    notes = []
+    if inferred:
+        notes.append(f"含推断金额 {inferred} 项，待确认")
+    if unpriced:
+        notes.append(f"{unpriced} 个项目未填金额，未计入")
+    return [
+        None,
+        _department_label(department),
+        "",
+        Styled(f"{TOTAL_LABEL}（{len(projects)} 个项目）", "total_label"),
+        money_cell(_cents(result.projects_wan), "万元", bold=True),
+        "；".join(notes),
+        "",
+        Styled(open_findings, "integer_total"),
+        Styled(sum(len(project.goal.indicators) for project in projects), "integer_total"),
+    ]
 
 
 def _finding_record(
@@ -469,11 +625,14 @@ def _write(
         problems = _TableWriter(workbook, styles, FINDINGS)
     meta = _MetaWriter(workbook, styles)
     first_visible: FlatWorksheet | None = None
-    done = 0
+    done = numbered = 0
     for department in departments:
         summary.departments += 1
         department_findings = list(findings(department)) if consolidated else []
+        # 对账 is decided once per department: the 目录's total and the 对账 sheet print the same figure.
+        reconciliation = reconcile_department(department) if consolidated else None
         sheets: dict[str, tuple[str, int]] = {}
+        open_total = 0
         for project in department.projects:
             link: TableItem = project.name
             if project_sheets:
@@ -493,26 +652,32 @@ def _write(
             summary.indicator_rows += len(project.goal.indicators)
             if toc is not None:
                 open_count = sum(1 for f in department_findings if not f.accepted and _belongs(f, project))
+                open_total += open_count
+                amount = project_amount(project)
                 toc.add(
                     [
-                        toc.count + 1,
+                        numbered + 1,
                         _department_label(department),
                         project.budget_line_code or "",
                         link,
-                        amount_in_wan(project.budget_amount, project.amount_unit),
+                        money_cell(amount.amount, amount.unit),
+                        source_text(amount),
                         project.status.value,
                         open_count,
                         len(project.goal.indicators),
                     ]
                 )
+                numbered += 1
             done += 1
             if progress is not None:
                 progress(done, total_projects)
+        if toc is not None and reconciliation is not None:
+            toc.add(_toc_total(department, reconciliation, open_total))
         if summary_sheet is not None:
-            for record in indicator_rows(department):
+            for record in indicator_rows(department, amount_cell=money_cell):
                 summary_sheet.add(record)
-        if recon is not None:
-            for recon_record in _reconciliation(department):
+        if recon is not None and reconciliation is not None:
+            for recon_record in _reconciliation(department, reconciliation):
                 recon.add(recon_record)
         if problems is not None:
             ordered = sorted(department_findings, key=lambda f: (f.accepted, f.severity.rank))
@@ -580,7 +745,7 @@ class _MetaWriter:
             str(geometry.first_indicator_row),
             str(len(project.goal.indicators)),
             ",".join(geometry.columns),
-            _plain_decimal(amount_in_wan(project.budget_amount, project.amount_unit)),
+            _plain_decimal(project_amount(project).wan),
             project.implementing_unit,
         ]
         index = META_FIRST_ROW + self.count

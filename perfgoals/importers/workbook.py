@@ -8,6 +8,7 @@ through :func:`perfgoals.storage.repository.save_project` (revision-checked, his
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,7 +25,6 @@ from perfgoals.export.layout import (
     IMPLEMENTING_UNIT_LABEL,
     INDICATOR_COLUMNS,
     MID_TERM_GOAL_LABEL,
-    amount_in_wan,
 )
 from perfgoals.export.records import goal_fingerprint
 from perfgoals.export.xlsx import (
@@ -36,7 +36,9 @@ from perfgoals.export.xlsx import (
     META_SHEET,
 )
 from perfgoals.models import AmountSource, Department, Direction, GoalTable, Indicator, Project
-from perfgoals.money import AmountError, from_wan, parse_amount
+from perfgoals.money import AmountError, normalise_unit
+from perfgoals.reading.amounts import project_amount
+from perfgoals.reading.money import Money, money_unit, read_money
 from perfgoals.storage import repository as repo
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -278,22 +280,63 @@ def _read_implementing_unit(sheet: Any) -> tuple[bool, str]:
     return False, ""
 
 
-def _read_amount(sheet: Any, file_name: str) -> tuple[bool, Decimal | None]:
-    """The 年度资金 cell (万元): whether the sheet has one, and its value."""
+#: A quoted literal in a number format: ``#,##0.00" 元"`` prints the unit after the figure.
+_FORMAT_LITERAL = re.compile(r'"([^"]*)"')
+#: The unit of a sheet that says none: what sheets showed before amounts were printed as written.
+_DEFAULT_SHOWN_UNIT = "万元"
+
+
+def _format_unit(number_format: str | None) -> str | None:
+    """The money unit a cell's number format prints after the figure, if any."""
+    for literal in _FORMAT_LITERAL.findall(number_format or ""):
+        unit = money_unit(literal.strip())
+        if unit is not None:
+            return unit
+    return None
+
+
+def _line_unit(sheet: Any, above: int) -> str | None:
+    """The unit of the sheet's unit line (``单位：元``) above row ``above``."""
+    for row in range(1, above):
+        for col in range(1, sheet.max_column + 1):
+            text = _text(sheet.cell(row, col).value).strip()
+            if text.startswith(("单位", "金额单位")):
+                try:
+                    return money_unit(normalise_unit(text))
+                except AmountError:
+                    continue
+    return None
+
+
+def _number_text(value: float) -> str:
+    """A number cell as Excel shows it: 15 significant digits (``=22.85*1.1`` is 25.135, not
+    25.135000000000002), written out without an exponent."""
+    number = Decimal(f"{value:.15g}") if isinstance(value, float) else Decimal(value)
+    return format(number, "f")
+
+
+def _read_amount(sheet: Any, file_name: str) -> tuple[bool, Money | None]:
+    """The 年度资金 cell: whether the sheet has one, and the amount it shows, in the unit it shows it in.
+
+    The unit is the one printed with the figure (the cell's number format, ``755.00 元``), else the
+    sheet's unit line (``单位：元``), else 万元; a figure typed with a unit (``800元``) is in that unit.
+    """
     where = f"{file_name} 工作表“{sheet.title}”"
     for row in range(1, min(sheet.max_row, _SEARCH_ROWS) + 1):
         for col in range(1, sheet.max_column):
             if _text(sheet.cell(row, col).value).strip() == AMOUNT_LABEL:
-                value = sheet.cell(row, col + 1).value
+                cell = sheet.cell(row, col + 1)
+                value = cell.value
                 if value is None or _text(value).strip() == "":
                     return True, None
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    return True, Decimal(repr(value))
+                unit = _format_unit(cell.number_format) or _line_unit(sheet, row) or _DEFAULT_SHOWN_UNIT
+                if isinstance(value, bool):
+                    raise WorkbookImportError(f"{where} 第 {row} 行“{AMOUNT_LABEL}”不是金额：{_text(value)}")
+                text = _number_text(value) if isinstance(value, (int, float)) else _text(value)
                 try:
-                    amount = parse_amount(_text(value))
+                    return True, read_money(text, default_unit=unit)
                 except AmountError as exc:
                     raise WorkbookImportError(f"{where} 第 {row} 行“{AMOUNT_LABEL}”：{exc}") from None
-                return True, amount
     return False, None
 
 
@@ -351,7 +394,9 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
         # Cells as they stand (blank levels kept blank) tell whether anyone edited this table.
         literal = _read_goal(sheet, path.name, fill_down=False)
         has_amount, amount = _read_amount(sheet, path.name)
-        amount_edited = has_amount and amount != entry.amount_wan
+        # Compared in 万元, exactly: 755 shown in 元 is the 0.0755 万元 exported.
+        amount_wan = None if amount is None else amount.wan
+        amount_edited = has_amount and amount_wan != entry.amount_wan
         has_unit, implementing_unit = _read_implementing_unit(sheet)
         unit_edited = has_unit and implementing_unit != entry.implementing_unit
         goal_edited = goal_fingerprint(literal) != entry.fingerprint
@@ -374,9 +419,12 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
                     "indicators": kept.indicators,
                 }
             )
-        if amount_edited and amount != amount_in_wan(project.budget_amount, project.amount_unit):
-            # The sheet shows 万元; the amount is kept in the unit it was written in.
-            update["budget_amount"] = None if amount is None else from_wan(amount, project.amount_unit)
+        if amount_edited and amount_wan != project_amount(project).wan:
+            # Kept as the sheet shows it (in the unit printed with it), and now a person's figure: an
+            # inferred amount edited in Excel is entered.  An unedited one keeps its source.
+            update["budget_amount"] = None if amount is None else amount.amount
+            if amount is not None:
+                update["amount_unit"] = amount.unit
             update["amount_source"] = AmountSource.ENTERED
         if unit_edited and implementing_unit != project.implementing_unit:
             update["implementing_unit"] = implementing_unit
@@ -397,8 +445,8 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
     for _entry, project, updated in changed:
         repo.save_project(session, project=updated, expected_revision=project.goal.revision, user=user)
         what = f"{len(updated.goal.indicators)} 行指标"
-        if updated.budget_amount != project.budget_amount:
-            what += "，年度资金已改"
+        if (updated.budget_amount, updated.amount_unit) != (project.budget_amount, project.amount_unit):
+            what += f"，年度资金已改为 {project_amount(updated).text}"
         if updated.implementing_unit != project.implementing_unit:
             what += "，实施单位已改"
         saved.append(f"{project.name}（{what}）")
