@@ -75,22 +75,3 @@ def parse_amount(text: str) -> Decimal | None:
         return Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
         raise AmountError(f"不是金额：{text.strip()!r}") from None
-
-
-def parse_user_amount(text: str, field_unit: str = "万元") -> Decimal:
-    """Read an amount a person typed into a field kept in ``field_unit``, in that unit, exactly.
-
-    One reader for every field: :func:`perfgoals.reading.money.read_money` (``21.87``, ``1,135.10``,
-    ``21.87万``, ``218700元``, ``二十一点八七万``, ``1.2亿`` …), with ``field_unit`` the unit of a figure
-    written without one.  Raises :class:`AmountError` with a Chinese message.
-    """
-    # Imported here: perfgoals.reading.money builds on this module.
-    from perfgoals.reading.money import read_money
-
-    return read_money(text, default_unit=field_unit).in_unit(field_unit)
-
-
-def format_amount(amount: Decimal | None) -> str:
-    if amount is None:
-        return ""
-    return f"{amount:,.2f}"

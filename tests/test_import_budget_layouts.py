@@ -634,13 +634,13 @@ def test_sample_in_yuan_keeps_every_figure_in_yuan(sample_pair: tuple[Department
 
 
 def test_sample_in_yuan_links_and_reconciles_its_projects_the_same(sample_pair: tuple[Department, Department]) -> None:
-    from perfgoals.reconcile import reconcile
+    from perfgoals.reading.reconcile import reconcile_department
 
     in_wan, in_yuan = sample_pair
     links = [(p.name, p.budget_line_code, p.fund_source, p.line_link) for p in in_wan.projects]
     assert [(p.name, p.budget_line_code, p.fund_source, p.line_link) for p in in_yuan.projects] == links
-    reconciled = reconcile(in_yuan)
-    assert reconciled.discrepancies == [] and reconciled.carryover_discrepancies == [] and reconciled.unlinked == []
+    reconciled = reconcile_department(in_yuan)
+    assert reconciled.discrepancies == [] and reconciled.unlinked == []
 
 
 def test_sample_in_yuan_gives_the_same_budget_findings(sample_pair: tuple[Department, Department]) -> None:

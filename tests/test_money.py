@@ -8,9 +8,9 @@ from perfgoals.money import (
     AmountError,
     normalise_unit,
     parse_amount,
-    parse_user_amount,
     to_wan,
 )
+from perfgoals.reading.money import read_money
 from perfgoals.reading.rounding import rounding_tolerance
 
 
@@ -52,15 +52,15 @@ def test_parse_amount_refuses_what_is_not_a_figure(text: str) -> None:
         ("1,135.10", D("1135.10")),
     ],
 )
-def test_parse_user_amount_in_wan(text: str, wan: D) -> None:
-    assert parse_user_amount(text, "万元") == wan
+def test_a_typed_amount_in_wan(text: str, wan: D) -> None:
+    assert read_money(text).wan == wan
 
 
-def test_parse_user_amount_errors() -> None:
+def test_a_typed_amount_that_cannot_be_read() -> None:
     with pytest.raises(AmountError):
-        parse_user_amount("许多")
+        read_money("许多")
     with pytest.raises(AmountError, match="不能为空"):
-        parse_user_amount(" ")
+        read_money(" ")
 
 
 def test_units() -> None:

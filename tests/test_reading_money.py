@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfgoals.money import UNIT_IN_YUAN, AmountError, parse_user_amount
+from perfgoals.money import UNIT_IN_YUAN, AmountError
 from perfgoals.reading.money import (
     MAX_DECIMALS,
     MAX_YUAN,
@@ -171,15 +171,15 @@ def test_in_unit_is_exact() -> None:
         money.in_unit("美元")
 
 
-def test_parse_user_amount_reads_through_the_money_reader() -> None:
-    assert parse_user_amount("21.87万", "万元") == D("21.87")
-    assert parse_user_amount("21.87万", "元") == D("218700")
-    assert parse_user_amount("755", "元") == D("755")
-    assert parse_user_amount("1.2亿", "万元") == D("12000")
+def test_a_field_in_one_unit_takes_an_amount_typed_in_another() -> None:
+    assert read_money("21.87万", default_unit="万元").in_unit("万元") == D("21.87")
+    assert read_money("21.87万", default_unit="元").in_unit("元") == D("218700")
+    assert read_money("755", default_unit="元").in_unit("元") == D("755")
+    assert read_money("1.2亿", default_unit="万元").in_unit("万元") == D("12000")
     with pytest.raises(AmountError, match="负数"):
-        parse_user_amount("-5", "万元")
+        read_money("-5", default_unit="万元")
     with pytest.raises(AmountError, match="千位分隔符"):
-        parse_user_amount("15,0000元", "万元")
+        read_money("15,0000元", default_unit="万元")
 
 
 @settings(max_examples=500, deadline=None)

@@ -17,17 +17,17 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, ProgressBar, RadioButton, Select, Static
 
 from perfgoals.models import Department
-from perfgoals.reconcile import reconcile
+from perfgoals.reading.reconcile import Verdict, reconcile_department
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import open_database, read_session, write_session
 from perfgoals.tui.context import JumpTarget, TuiContext
-from perfgoals.tui.screens._common import StatusLine
+from perfgoals.tui.screens._common import StatusLine, wan_text
 from perfgoals.tui.screens.budget_lines import BudgetLinesScreen
 from perfgoals.tui.screens.departments import DepartmentsScreen
 from perfgoals.tui.screens.export import ExportScreen
 from perfgoals.tui.screens.findings import FindingsScreen
 from perfgoals.tui.screens.help import HelpScreen, screen_commands
-from perfgoals.tui.screens.reconciliation import ReconciliationScreen, wan_text
+from perfgoals.tui.screens.reconciliation import ReconciliationScreen
 
 
 def sample_department() -> Department:
@@ -266,7 +266,7 @@ async def test_reconciliation_shows_lines_and_opens_a_project(sample_engine: tup
     engine, department_id = sample_engine
     with read_session(engine) as session:
         department = repo.load_department(session, department_id=department_id)
-    expected = reconcile(department)
+    expected = reconcile_department(department)
     app = Host(lambda: ReconciliationScreen(TuiContext(engine, "王芳", department_id)))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -275,16 +275,25 @@ async def test_reconciliation_shows_lines_and_opens_a_project(sample_engine: tup
         assert [str(lines.get_row_at(i)[0]) for i in range(len(expected.lines))] == [
             line.code for line in department.budget_lines
         ]
-        # Every line with projects: the shown difference is the line's 项目支出 minus its projects, in 万元.
-        for index, line in enumerate(expected.lines):
+        # Every line: the shown difference is its projects minus its 项目支出, in 万元, and its verdict
+        # is the reading layer's, in the words every screen and sheet uses.
+        for index, entry in enumerate(expected.lines):
             row = lines.get_row_at(index)
-            assert str(row[4]) == wan_text(line.difference)
-            assert ("✗" in str(row[5])) == (not line.balanced)
+            assert str(row[4]) == wan_text(entry.total.difference if entry.total is not None else None)
+            assert str(row[5]).endswith(entry.verdict.value)
+            assert ("✗" in str(row[5])) == (entry.verdict is Verdict.MISMATCH)
         # The sample's projects add up to each line's 项目支出 within publication rounding.
         assert expected.lines and not expected.discrepancies and not expected.unlinked
-        assert any(line.difference not in (None, 0) for line in expected.lines)  # rounding, not exact
-        assert "全部相符" in status_text(screen)
-        leaf = next(i for i, line in enumerate(expected.lines) if line.projects and len(line.line.code) == 7)
+        assert any(
+            e.total is not None and e.total.difference != 0 for e in expected.lines
+        )  # rounding, not exact
+        assert {str(lines.get_row_at(i)[5]) for i in range(len(expected.lines))} == {"✓ 一致", "· 无项目支出"}
+        assert "各科目均一致" in status_text(screen)
+        # The last row: every project together, the total the 目录 and the 对账 sheet print.
+        total = lines.get_row_at(lines.row_count - 1)
+        assert str(total[0]) == "合计" and str(total[3]) == wan_text(expected.projects_wan) == "444.13"
+        assert expected.total is not None and str(total[2]) == wan_text(expected.total.published)
+        leaf = next(i for i, e in enumerate(expected.lines) if e.projects and len(e.line.code) == 7)
         lines.move_cursor(row=leaf)
         await pilot.pause()
         projects = screen.query_one("#recon-projects", DataTable)
@@ -536,10 +545,10 @@ async def test_reconciliation_flags_a_line_that_does_not_add_up(sample_engine: t
             )
         }
         for code in ("206", "20607", "2060702"):
-            assert "✗" in str(rows[code][5])
-            assert str(rows[code][4]).startswith("-1.0") or str(rows[code][4]).startswith("-0.99")
-        assert "✓" in str(rows["2060705"][5])
-        assert "3 个不符" in status_text(screen)
+            assert str(rows[code][5]) == "✗ 不一致"
+            assert str(rows[code][4]).startswith("1.00")  # the projects come to 1 万元 more than the line
+        assert str(rows["2060705"][5]) == "✓ 一致"
+        assert "3 个科目对账不一致" in status_text(screen)
 
 
 # --- inside the real app --------------------------------------------------------------------------

@@ -53,7 +53,6 @@ from perfgoals.reading.reconcile import (
     DepartmentReconciliation,
     LineReconciliation,
     Sum,
-    Verdict,
     reconcile_department,
 )
 from perfgoals.reading.rounding import CENT, ZERO, Status
@@ -327,14 +326,6 @@ def _printed(amount_wan: Decimal | None) -> Decimal | None:
     return None if amount_wan is None else _cents(amount_wan)
 
 
-#: The verdict of a department's total, in the words of a line's (:class:`Verdict`).
-_STATUS_VERDICT = {
-    Status.OK: Verdict.AGREES,
-    Status.ROUNDING: Verdict.ROUNDING,
-    Status.MISMATCH: Verdict.MISMATCH,
-}
-
-
 def _difference_notes(total: Sum | None, printed: Decimal | None) -> list[str]:
     """What the printed 差额 does not show: the difference before rounding, and the rounding allowed."""
     if total is None or printed is None or total.difference == printed:
@@ -448,14 +439,7 @@ def _reconciliation_total(department: Department, result: DepartmentReconciliati
     line_figure = _printed(published)
     projects_figure = _cents(result.projects_wan)
     difference = None if result.total is None or line_figure is None else projects_figure - line_figure
-    if result.total is not None:
-        verdict = _STATUS_VERDICT[result.total.status]
-    elif not projects:
-        verdict = Verdict.EMPTY
-    elif published is None:
-        verdict = Verdict.NO_FIGURE
-    else:
-        verdict = Verdict.UNPRICED
+    verdict = result.verdict
     notes = _difference_notes(result.total, difference)
     unpriced = sum(1 for project in projects if project_amount(project).wan is None)
     if unpriced:

@@ -142,18 +142,27 @@ def _sum(
 
 
 def _slip(total: Sum, amounts: Sequence[Decimal | None], factor: Decimal) -> tuple[int, Decimal] | None:
-    """A project whose amount, ×10,000 or ÷10,000, makes the line's projects add up."""
+    """A project whose amount, ×10,000 or ÷10,000, makes the line's projects add up.
+
+    Not when the amount so corrected would vanish in the line's rounding: then the line is simply
+    over by the project's whole amount, which is what a project charged to the wrong line looks like.
+    """
     if total.status is not Status.MISMATCH:
         return None
     for position, amount in enumerate(amounts):
         if not amount:
             continue
         for multiplier in SLIPS:
+            if abs(amount * multiplier) <= total.tolerance:
+                continue
             corrected = total.computed - amount + amount * multiplier
             if settle(corrected, total.published, items=total.items, factor=factor) is not Status.MISMATCH:
                 return position, multiplier
     return None
 
+
+#: A comparison's status in the verdict words.
+VERDICTS: dict[Status, Verdict] = {Status.OK: Verdict.AGREES, Status.ROUNDING: Verdict.ROUNDING, Status.MISMATCH: Verdict.MISMATCH}
 
 _ORDER = (Verdict.NO_FIGURE, Verdict.UNPRICED, Verdict.MISMATCH, Verdict.ROUNDING, Verdict.AGREES, Verdict.EMPTY)
 
@@ -190,8 +199,7 @@ def reconcile_line(line: BudgetLine, projects: Sequence[Project], amounts: Seque
                 lenient_below=line_carryover > published,
             )
         slip = _slip(total, amounts, factor)
-        worst = max((entry.status for entry in (total, carryover) if entry is not None), key=_severity)
-        verdict = {Status.OK: Verdict.AGREES, Status.ROUNDING: Verdict.ROUNDING, Status.MISMATCH: Verdict.MISMATCH}[worst]
+        verdict = VERDICTS[max((entry.status for entry in (total, carryover) if entry is not None), key=_severity)]
         if not projects and total.status is Status.OK and published == ZERO:
             verdict = Verdict.EMPTY
     return LineReconciliation(line, tuple(projects), tuple(amounts), total, carryover, slip, verdict)
@@ -219,6 +227,18 @@ class DepartmentReconciliation:
     @property
     def discrepancies(self) -> list[LineReconciliation]:
         return [entry for entry in self.lines if not entry.verdict.settled]
+
+    @property
+    def verdict(self) -> Verdict:
+        """What Σ every project against the 合计 row's 项目支出 comes to, in the lines' words."""
+        if self.total is not None:
+            return VERDICTS[self.total.status]
+        if not self.department.projects:
+            return Verdict.EMPTY
+        function_total = self.department.function_total
+        if function_total is None or function_total.project is None:
+            return Verdict.NO_FIGURE
+        return Verdict.UNPRICED
 
     @property
     def projects_wan(self) -> Decimal:

@@ -3,25 +3,37 @@
 A code is 3 (类), 5 (款) or 7 (项) digits and its parent (the code two digits shorter) must exist.
 Lines are kept in code order, which is the order of the published tables (类 → 款 → 项, depth
 first).  Every change goes into the history in the caller's transaction.
+
+An edited figure can *roll up*: the change of each amount (new − old) is added to the same figure of
+every line above (款, 类) and of the department's 合计 row, in the same transaction, each of those
+changes recorded in the history like the line's own.  A figure left blank above stays blank (PG201
+then says the tree does not add up).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session, col
 
 from perfgoals.errors import PerfgoalsError
-from perfgoals.models import BudgetLine
+from perfgoals.models import BudgetLine, LineAmounts
+from perfgoals.money import UNIT_IN_YUAN
 from perfgoals.storage import repository as repo
 from perfgoals.storage.tables import BudgetLineRow, DepartmentRow, ProjectRow
 
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 LEVEL_NAMES = {3: "类", 5: "款", 7: "项"}
 
+#: The figures of a line that roll up into the lines above it and into the 合计 row.
+ROLLED_FIELDS: tuple[str, ...] = ("total", "basic", "project", "income_total", "income_current", "carryover")
+#: How the function table's 合计 row is named (in messages, and as its key in the history).
+TOTAL_ROW = "合计"
 
 #: The stored columns that make up a :class:`BudgetLine`.
 _SNAPSHOT_FIELDS = frozenset(BudgetLine.model_fields)
@@ -31,9 +43,44 @@ class BudgetLineError(PerfgoalsError):
     """A budget line that cannot be saved or deleted; nothing was written."""
 
 
+@dataclass(frozen=True, slots=True)
+class RolledUp:
+    """A line above the edited one (or the 合计 row, ``code`` ``None``) whose figures followed the edit."""
+
+    code: str | None
+    name: str
+    unit: str
+    changes: dict[str, tuple[Decimal, Decimal]]  # field → (before, after), in ``unit``
+
+    @property
+    def label(self) -> str:
+        """``20607`` or ``合计行``: how a message names it."""
+        return self.code if self.code is not None else f"{TOTAL_ROW}行"
+
+
+@dataclass(frozen=True, slots=True)
+class LineSaved:
+    """What :func:`upsert_budget_line` did: the line before (``None`` when added), as saved, and what
+    rolled up with it."""
+
+    before: BudgetLine | None
+    line: BudgetLine
+    rolled_up: tuple[RolledUp, ...] = ()
+
+
 def parent_code(code: str) -> str | None:
     """The code of the line above ``code`` (``2060702`` → ``20607`` → ``206`` → None)."""
     return code[:-2] if len(code) > 3 else None
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """Every code above ``code``, nearest first (``2060702`` → ``20607``, ``206``)."""
+    found: list[str] = []
+    parent = parent_code(code)
+    while parent is not None:
+        found.append(parent)
+        parent = parent_code(parent)
+    return found
 
 
 def code_problem(code: str, existing: Collection[str]) -> str | None:
@@ -72,11 +119,19 @@ def _department_key(session: Session, department_id: int) -> str:
 
 
 def upsert_budget_line(
-    session: Session, *, department_id: int, line: BudgetLine, user: str, replacing: str | None = None
-) -> None:
+    session: Session,
+    *,
+    department_id: int,
+    line: BudgetLine,
+    user: str,
+    replacing: str | None = None,
+    roll_up: bool = False,
+) -> LineSaved:
     """Add ``line``, or update the line coded ``replacing`` (default: ``line.code``) to it.
 
-    A changed code carries its projects along; a line with lines under it keeps its code.
+    A changed code carries its projects along; a line with lines under it keeps its code.  With
+    ``roll_up``, an update's change of each figure is added to the lines above and to the 合计 row
+    (see the module's description); what rolled up is returned with the line as it was before.
     """
     department_key = _department_key(session, department_id)
     if not line.name.strip():
@@ -88,6 +143,7 @@ def upsert_budget_line(
     problem = code_problem(line.code, [c for c in codes if c != old_code])
     if problem:
         raise BudgetLineError(problem)
+    saved = line.model_copy(update={"name": line.name.strip()})
     if old_code is None:
         _insert(session, department_id=department_id, line=line, codes=codes)
         repo.record_change(
@@ -100,7 +156,7 @@ def upsert_budget_line(
             entity_key=line.code,
             after=line.model_dump(mode="json"),
         )
-        return
+        return LineSaved(None, saved)
     if old_code != line.code and any(parent_code(c) == old_code for c in codes):
         raise BudgetLineError(f"科目 {old_code} 下还有下级科目，不能改编码")
     before = _snapshot(session, department_id, old_code)
@@ -128,6 +184,186 @@ def upsert_budget_line(
         before=before,
         after=line.model_dump(mode="json"),
     )
+    old = BudgetLine.model_validate(before)
+    rolled: tuple[RolledUp, ...] = ()
+    if roll_up:
+        rolled = _roll_up(
+            session,
+            department_id=department_id,
+            department_key=department_key,
+            before=old,
+            after=saved,
+            user=user,
+        )
+    return LineSaved(old, saved, rolled)
+
+
+# --- rolling a change up the tree ------------------------------------------------------------------
+
+
+def _wan(amount: Decimal | None, unit: str) -> Decimal | None:
+    if amount is None:
+        return None
+    factor = UNIT_IN_YUAN.get(unit)
+    if factor is None:
+        raise BudgetLineError(f"无法识别的金额单位：{unit!r}")
+    return amount * factor / UNIT_IN_YUAN["万元"]
+
+
+def _in_unit(amount_wan: Decimal, unit: str) -> Decimal:
+    factor = UNIT_IN_YUAN.get(unit)
+    if factor is None:
+        raise BudgetLineError(f"无法识别的金额单位：{unit!r}")
+    return amount_wan * UNIT_IN_YUAN["万元"] / factor
+
+
+def _keeping_scale(value: Decimal, like: Decimal) -> Decimal:
+    """``value`` written with as many decimals as ``like`` when that loses nothing (444.1300 → 444.13)."""
+    exponent = like.as_tuple().exponent
+    if not isinstance(exponent, int) or not value.is_finite():
+        return value
+    quantum = Decimal(1).scaleb(exponent)
+    with localcontext() as context:
+        context.prec = 60
+        rounded = value.quantize(quantum)
+    return rounded if rounded == value else value
+
+
+def _deltas(before: BudgetLine, after: BudgetLine, *, had: bool, has: bool) -> dict[str, Decimal]:
+    """How much each figure of a line above changes, in 万元.
+
+    ``had``/``has``: whether that line is above the edited line's old/new code.  Above both, the
+    change is new − old where both are filled in; above only one, the line leaves or joins it.
+    """
+    deltas: dict[str, Decimal] = {}
+    with localcontext() as context:
+        context.prec = 60
+        for field in ROLLED_FIELDS:
+            old = _wan(getattr(before, field), before.unit) if had else None
+            new = _wan(getattr(after, field), after.unit) if has else None
+            if had and has:
+                if old is None or new is None:
+                    continue
+                change = new - old
+            elif had:
+                if old is None:
+                    continue
+                change = -old
+            else:
+                if new is None:
+                    continue
+                change = new
+            if change:
+                deltas[field] = change
+    return deltas
+
+
+def _apply(figures: LineAmounts, deltas: dict[str, Decimal]) -> dict[str, tuple[Decimal, Decimal]]:
+    """Add ``deltas`` (in 万元) to the filled-in figures of ``figures`` (changed in place)."""
+    changes: dict[str, tuple[Decimal, Decimal]] = {}
+    with localcontext() as context:
+        context.prec = 60
+        for field, change in deltas.items():
+            current = getattr(figures, field)
+            if current is None:
+                continue  # left blank: PG201 says the tree does not add up
+            updated = _keeping_scale(current + _in_unit(change, figures.unit), current)
+            setattr(figures, field, updated)
+            changes[field] = (current, updated)
+    return changes
+
+
+def _roll_up(
+    session: Session,
+    *,
+    department_id: int,
+    department_key: str,
+    before: BudgetLine,
+    after: BudgetLine,
+    user: str,
+) -> tuple[RolledUp, ...]:
+    old_above, new_above = ancestor_codes(before.code), ancestor_codes(after.code)
+    rolled: list[RolledUp] = []
+    for code in dict.fromkeys(new_above + old_above):
+        deltas = _deltas(before, after, had=code in old_above, has=code in new_above)
+        if not deltas:
+            continue
+        found = session.execute(
+            select(col(BudgetLineRow.code)).where(
+                col(BudgetLineRow.department_id) == department_id, col(BudgetLineRow.code) == code
+            )
+        ).first()
+        if found is None:
+            continue
+        snapshot = _snapshot(session, department_id, code)
+        parent = BudgetLine.model_validate(snapshot)
+        changes = _apply(parent, deltas)
+        if not changes:
+            continue
+        session.execute(
+            update(BudgetLineRow)
+            .where(col(BudgetLineRow.department_id) == department_id, col(BudgetLineRow.code) == code)
+            .values({field: new for field, (_, new) in changes.items()})
+        )
+        repo.record_change(
+            session,
+            user=user,
+            entity="budget_line",
+            action="update",
+            department_id=department_id,
+            department_key=department_key,
+            entity_key=code,
+            before=snapshot,
+            after=parent.model_dump(mode="json"),
+        )
+        rolled.append(RolledUp(code, parent.name, parent.unit, changes))
+    total = _roll_up_total(
+        session,
+        department_id=department_id,
+        department_key=department_key,
+        deltas=_deltas(before, after, had=True, has=True),
+        user=user,
+    )
+    if total is not None:
+        rolled.append(total)
+    return tuple(rolled)
+
+
+def _roll_up_total(
+    session: Session, *, department_id: int, department_key: str, deltas: dict[str, Decimal], user: str
+) -> RolledUp | None:
+    """Add ``deltas`` (in 万元) to the department's 合计 row, when it has one."""
+    if not deltas:
+        return None
+    stored = session.execute(
+        select(col(DepartmentRow.function_total)).where(col(DepartmentRow.id) == department_id)
+    ).scalar_one_or_none()
+    if stored is None:
+        return None
+    figures = LineAmounts.model_validate(stored)
+    before = figures.model_dump(mode="json")
+    changes = _apply(figures, deltas)
+    if not changes:
+        return None
+    after = figures.model_dump(mode="json")
+    session.execute(
+        update(DepartmentRow).where(col(DepartmentRow.id) == department_id).values(function_total=after)
+    )
+    repo.record_change(
+        session,
+        user=user,
+        entity="function_total",
+        action="update",
+        department_id=department_id,
+        department_key=department_key,
+        entity_key=TOTAL_ROW,
+        before=before,
+        after=after,
+    )
+    return RolledUp(None, TOTAL_ROW, figures.unit, changes)
+
+
+# --- reading, inserting, deleting --------------------------------------------------------------------
 
 
 def _snapshot(session: Session, department_id: int, code: str) -> dict[str, Any]:
@@ -164,8 +400,8 @@ def _insert(session: Session, *, department_id: int, line: BudgetLine, codes: li
     )
 
 
-def delete_budget_line(session: Session, *, department_id: int, code: str, user: str) -> None:
-    """Delete a line that has no lines under it and no projects charged to it."""
+def delete_budget_line(session: Session, *, department_id: int, code: str, user: str) -> BudgetLine:
+    """Delete a line that has no lines under it and no projects charged to it; the line as it was."""
     department_key = _department_key(session, department_id)
     codes = _codes(session, department_id)
     if code not in codes:
@@ -196,3 +432,4 @@ def delete_budget_line(session: Session, *, department_id: int, code: str, user:
         entity_key=code,
         before=before,
     )
+    return BudgetLine.model_validate(before)

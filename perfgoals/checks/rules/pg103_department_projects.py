@@ -9,6 +9,7 @@ from perfgoals.checks.arithmetic import Status, coarsest, fmt, settle
 from perfgoals.checks.base import DepartmentRule, Issue
 from perfgoals.checks.context import TEN_THOUSAND, CheckContext
 from perfgoals.checks.findings import Severity
+from perfgoals.reading.rounding import rounding_tolerance
 
 
 class DepartmentProjectsMismatch(DepartmentRule):
@@ -53,8 +54,10 @@ def _slip(ctx: CheckContext, computed: Decimal, published: Decimal, items: int) 
         if not amount:
             continue
         for multiplier in (TEN_THOUSAND, 1 / TEN_THOUSAND):
-            corrected = computed - amount + amount * multiplier
             factor = coarsest([facts.project.amount_unit])
+            if abs(amount * multiplier) <= rounding_tolerance(items) * factor:
+                continue  # the amount would vanish: the total is over by a whole project, not a slip
+            corrected = computed - amount + amount * multiplier
             if settle(corrected, published, items=items, factor=factor) is not Status.MISMATCH:
                 return facts.project.name
     return None

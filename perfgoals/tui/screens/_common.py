@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
@@ -15,6 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from perfgoals.errors import PerfgoalsError
+from perfgoals.reading.money import format_money, format_wan
+from perfgoals.reading.reconcile import Verdict
 
 ResultT = TypeVar("ResultT")
 
@@ -110,3 +113,52 @@ def cell(text: str, *, right: bool = False) -> Text:
 def flexible_width(screen_width: int, fixed: int, *, minimum: int) -> int:
     """The width left for a table's one flexible column once the fixed columns and padding are placed."""
     return max(minimum, screen_width - fixed)
+
+
+# --- money and verdicts, as every screen prints them ----------------------------------------------------
+
+_CENT = Decimal("0.01")
+
+#: A glyph for each verdict, so that a verdict never rests on colour alone.
+VERDICT_GLYPHS: dict[Verdict, tuple[str, str]] = {
+    Verdict.AGREES: ("✓", "green"),
+    Verdict.ROUNDING: ("✓", "green"),
+    Verdict.MISMATCH: ("✗", "bold red"),
+    Verdict.UNPRICED: ("⚠", "yellow"),
+    Verdict.NO_FIGURE: ("⚠", "yellow"),
+    Verdict.EMPTY: ("·", "dim"),
+}
+
+
+def money_text(amount: Decimal | None, unit: str, *, blank: str = "") -> str:
+    """A figure in a column headed with its unit: ``1,135.10`` (to 0.01 of ``unit``); ``blank`` for none."""
+    if amount is None:
+        return blank
+    return format_money(amount, unit).removesuffix(f" {unit}")
+
+
+def wan_text(amount_wan: Decimal | None, unit: str = "万元", *, blank: str = "—") -> str:
+    """An amount held in 万元, printed in ``unit`` for a column headed with that unit: ``444.13``, or
+    ``45.00 元`` when it is too small to show in ``unit`` (:func:`format_wan`)."""
+    if amount_wan is None:
+        return blank
+    return format_wan(amount_wan, unit).removesuffix(f" {unit}")
+
+
+def exact_money(amount: Decimal, unit: str) -> str:
+    """An amount as it will be stored: ``21.87 万元``; every decimal when 0.01 would hide some (``0.0755 万元``)."""
+    try:
+        if amount == amount.quantize(_CENT):
+            return format_money(amount, unit)
+    except InvalidOperation:  # more digits than the context holds: print them as they are
+        pass
+    return f"{amount.normalize():,f} {unit}"
+
+
+def verdict_cell(verdict: Verdict, *, words: bool = True) -> Text:
+    """``✓ 一致``: a verdict's glyph and (``words``) its word, in its colour, cut with … when too narrow."""
+    glyph, style = VERDICT_GLYPHS[verdict]
+    text = Text(glyph, style=style, no_wrap=True, overflow="ellipsis")
+    if words:
+        text.append(f" {verdict.value}")
+    return text

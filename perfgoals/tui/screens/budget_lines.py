@@ -1,9 +1,17 @@
-"""功能分类科目: the department's budget lines, added and edited one at a time."""
+"""功能分类科目: the department's budget lines, added, edited and deleted one at a time, with undo.
+
+Every amount typed is read by the one money reader (:func:`perfgoals.reading.money.read_money`) and
+read back beside its field before it is saved.  合计 = 基本支出 + 项目支出 is checked (or filled in),
+an edited figure rolls up into the lines above and the 合计 row
+(:func:`perfgoals.storage.budget_lines.upsert_budget_line`), and each line shows its 对账 verdict
+(:func:`perfgoals.reading.reconcile.reconcile_department`), redrawn after every save and undo.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.text import Text
 from textual import on, work
@@ -16,9 +24,19 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 from textual.worker import get_current_worker
 
 from perfgoals.models import BudgetLine, Department
-from perfgoals.money import AmountError, format_amount, parse_user_amount
+from perfgoals.reading.amounts import to_wan_or_none
+from perfgoals.reading.money import AmountError, format_money, read_money
+from perfgoals.reading.reconcile import DepartmentReconciliation, LineReconciliation, reconcile_department
+from perfgoals.reading.rounding import Status, rounding_factor, settle
 from perfgoals.storage import repository as repo
-from perfgoals.storage.budget_lines import LEVEL_NAMES, code_problem, delete_budget_line, upsert_budget_line
+from perfgoals.storage.budget_lines import (
+    LEVEL_NAMES,
+    LineSaved,
+    RolledUp,
+    code_problem,
+    delete_budget_line,
+    upsert_budget_line,
+)
 from perfgoals.storage.db import read_session, write_session
 from perfgoals.tui.context import TuiContext
 from perfgoals.tui.screens._common import (
@@ -26,8 +44,12 @@ from perfgoals.tui.screens._common import (
     StatusLine,
     WorkFailed,
     cell,
+    exact_money,
     failure_text,
     flexible_width,
+    money_text,
+    verdict_cell,
+    wan_text,
 )
 from perfgoals.tui.screens.dialogs import ConfirmDialog
 
@@ -40,14 +62,109 @@ AMOUNT_FIELDS: dict[str, str] = {
     "carryover": "上年结转",
 }
 UNITS = ("万元", "元")
+#: The verdict column shows its words from this screen width on; below it only its glyph (the
+#: highlighted line's verdict is spelt out under the table).
+VERDICT_WORDS_WIDTH = 100
 
 
 def _amount_text(amount: Decimal | None) -> str:
-    return "" if amount is None else str(amount)
+    return "" if amount is None else format(amount, "f")
 
 
-class BudgetLineDialog(FormDialog[BudgetLine | None]):
-    """Add or edit one line: code, name, unit and amounts (Chinese number forms accepted)."""
+# --- 合计 = 基本支出 + 项目支出 ---------------------------------------------------------------------
+
+
+class TotalMismatch(ValueError):
+    """合计, 基本支出 and 项目支出 are all filled in and do not add up beyond rounding."""
+
+    def __init__(self, message: str, *, parts: Decimal, unit: str) -> None:
+        super().__init__(message)
+        self.parts = parts  # 基本支出 + 项目支出, in ``unit``
+        self.unit = unit
+
+
+def _wan(amount: Decimal | None, unit: str) -> Decimal | None:
+    return to_wan_or_none(amount, unit)
+
+
+def settle_total(
+    amounts: dict[str, Decimal | None], unit: str, before: BudgetLine | None
+) -> tuple[dict[str, Decimal | None], str]:
+    """The amounts to save, with 合计 checked against 基本支出 + 项目支出, and what was done to it.
+
+    * 合计 left blank with a part given: 合计 = 基本支出 + 项目支出 (a blank part counting as none);
+    * a part edited and 合计 not, where 合计 was the sum of the parts: 合计 follows the parts;
+    * 合计 and both parts filled in and apart by more than rounding: :class:`TotalMismatch`.
+
+    ``amounts`` are in ``unit``; ``before`` is the line as stored (``None`` for a new line).
+    """
+    total, basic, project = amounts.get("total"), amounts.get("basic"), amounts.get("project")
+    if basic is None and project is None:
+        return amounts, ""
+    parts = (basic or Decimal(0)) + (project or Decimal(0))
+    if total is None:
+        filled = dict(amounts, total=parts)
+        return filled, f"合计未填，已按 基本支出 + 项目支出 填为 {format_money(parts, unit)}"
+    if before is not None and before.total is not None and parts != total:
+        untouched = _wan(total, unit) == _wan(before.total, before.unit)
+        parts_changed = (_wan(basic, unit), _wan(project, unit)) != (
+            _wan(before.basic, before.unit),
+            _wan(before.project, before.unit),
+        )
+        if untouched and parts_changed and _agreed(before):
+            followed = dict(amounts, total=parts)
+            return followed, f"合计随之改为 {format_money(parts, unit)}（基本支出 + 项目支出）"
+    if basic is not None and project is not None:
+        factor = rounding_factor([(total, unit), (basic, unit), (project, unit)])
+        computed, published = _wan(parts, unit), _wan(total, unit)
+        if (
+            computed is not None
+            and published is not None
+            and settle(computed, published, items=2, factor=factor) is Status.MISMATCH
+        ):
+            raise TotalMismatch(
+                f"合计 {format_money(total, unit)} 与 基本支出 {format_money(basic, unit)} + "
+                f"项目支出 {format_money(project, unit)} = {format_money(parts, unit)} 不符"
+                f"（相差 {format_money(abs(total - parts), unit)}），请核对后再保存",
+                parts=parts,
+                unit=unit,
+            )
+    return amounts, ""
+
+
+def _agreed(line: BudgetLine) -> bool:
+    """Whether the stored line's 合计 was its 基本支出 + 项目支出 (within rounding)."""
+    if line.total is None or (line.basic is None and line.project is None):
+        return False
+    parts = (line.basic or Decimal(0)) + (line.project or Decimal(0))
+    factor = rounding_factor([(line.total, line.unit), (line.basic, line.unit), (line.project, line.unit)])
+    computed, published = _wan(parts, line.unit), _wan(line.total, line.unit)
+    if computed is None or published is None:
+        return parts == line.total
+    return settle(computed, published, items=2, factor=factor) is not Status.MISMATCH
+
+
+def rolled_up_text(rolled: tuple[RolledUp, ...]) -> str:
+    """``上级科目 20607、206 及合计行已随之调整``; empty when nothing rolled up."""
+    codes = [entry.code for entry in rolled if entry.code is not None]
+    total = any(entry.code is None for entry in rolled)
+    if codes and total:
+        return f"上级科目 {'、'.join(codes)} 及合计行已随之调整"
+    if codes:
+        return f"上级科目 {'、'.join(codes)} 已随之调整"
+    return "合计行已随之调整" if total else ""
+
+
+@dataclass(frozen=True, slots=True)
+class FilledLine:
+    """What the dialog hands back: the line as filled in, and what was done to its 合计."""
+
+    line: BudgetLine
+    note: str = ""
+
+
+class BudgetLineDialog(FormDialog[FilledLine | None]):
+    """Add or edit one line: code, name, unit and amounts, each amount read back as it is typed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "取消", id="budget_line_dialog.cancel")
@@ -82,22 +199,82 @@ class BudgetLineDialog(FormDialog[BudgetLine | None]):
                 )
                 yield Label("科目名称")
                 yield Input(line.name if line else "", id="name", classes="span3", compact=True)
+            with Container(classes="pg-form -amounts"):
                 for field, label in AMOUNT_FIELDS.items():
+                    text = _amount_text(getattr(line, field) if line else None)
                     yield Label(label)
-                    yield Input(
-                        _amount_text(getattr(line, field) if line else None),
-                        id=field,
-                        compact=True,
-                    )
-            yield Static(
-                "金额可写 1,135.10、二十一点八七、21.87万元 等，按所选单位保存", classes="screen-hint"
-            )
+                    yield Input(text, id=field, compact=True)
+                    yield Static("", id=f"{field}-readback", classes="readback")
+            yield Static("可写 21.87万、218700元、二十一点八七 等，按所选单位保存", classes="screen-hint")
             yield Static("", id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("保存", variant="primary", id="save")
                 yield Button("取消", id="cancel")
 
-    def _read(self) -> BudgetLine | str:
+    def on_mount(self) -> None:
+        self._read_back()
+
+    @property
+    def unit(self) -> str:
+        value = self.query_one("#unit", Select).value
+        return self.default_unit if value is Select.NULL else str(value)
+
+    def _amount(self, field: str, unit: str) -> Decimal | None:
+        """The figure typed into ``field``, in ``unit``; ``None`` when blank.  Raises AmountError."""
+        text = self.query_one(f"#{field}", Input).value
+        if not text.strip():
+            return None
+        return read_money(text, default_unit=unit).in_unit(unit)
+
+    def _amounts(self, unit: str) -> dict[str, Decimal | None] | str:
+        amounts: dict[str, Decimal | None] = {}
+        for field, label in AMOUNT_FIELDS.items():
+            try:
+                amounts[field] = self._amount(field, unit)
+            except AmountError as exc:
+                return f"{label}：{exc}"
+        return amounts
+
+    @on(Input.Changed)
+    @on(Select.Changed, "#unit")
+    def _read_back(self) -> None:
+        """Say under each amount what will be stored, or why it cannot be read; and what 合计 will be."""
+        unit = self.unit
+        readable: dict[str, Decimal | None] = {}
+        for field in AMOUNT_FIELDS:
+            shown = self.query_one(f"#{field}-readback", Static)
+            text = self.query_one(f"#{field}", Input).value
+            if not text.strip():
+                readable[field] = None
+                shown.update(Text("空", style="dim"))
+                continue
+            try:
+                money = read_money(text, default_unit=unit)
+                value = money.in_unit(unit)
+            except AmountError as exc:
+                shown.update(Text(str(exc), style="red"))
+                continue
+            readable[field] = value
+            said = Text(f"= {exact_money(value, unit)}", style="green")
+            if money.unit != unit:
+                said.append(f"（{format_money(money.amount, money.unit)}）", style="dim")
+            shown.update(said)
+        if len(readable) != len(AMOUNT_FIELDS):
+            return
+        total_shown = self.query_one("#total-readback", Static)
+        try:
+            settled, note = settle_total(readable, unit, self.line)
+        except TotalMismatch as exc:
+            total_shown.update(Text(f"≠ 基本 + 项目 = {exact_money(exc.parts, exc.unit)}", style="red"))
+            return
+        if note:
+            total = settled["total"]
+            assert total is not None
+            follows = Text(f"→ 保存为 {exact_money(total, unit)}", style="yellow")
+            follows.append("（基本支出 + 项目支出）", style="dim")
+            total_shown.update(follows)
+
+    def _read(self) -> FilledLine | str:
         """The line as filled in, or what is wrong with it."""
         code = self.query_one("#code", Input).value.strip()
         problem = code_problem(code, self.other_codes)
@@ -106,17 +283,19 @@ class BudgetLineDialog(FormDialog[BudgetLine | None]):
         name = self.query_one("#name", Input).value.strip()
         if not name:
             return "科目名称不能为空"
-        unit = str(self.query_one("#unit", Select).value)
-        amounts: dict[str, Decimal | None] = {}
-        for field, label in AMOUNT_FIELDS.items():
-            text = self.query_one(f"#{field}", Input).value.strip()
-            try:
-                amounts[field] = parse_user_amount(text, unit) if text else None
-            except AmountError as exc:
-                return f"{label}：{exc}"
+        unit = self.unit
+        amounts = self._amounts(unit)
+        if isinstance(amounts, str):
+            return amounts
+        try:
+            amounts, note = settle_total(amounts, unit, self.line)
+        except TotalMismatch as exc:
+            return str(exc)
         if self.line is not None:
-            return self.line.model_copy(update={"code": code, "name": name, "unit": unit, **amounts})
-        return BudgetLine(code=code, name=name, unit=unit, **amounts)
+            return FilledLine(
+                self.line.model_copy(update={"code": code, "name": name, "unit": unit, **amounts}), note
+            )
+        return FilledLine(BudgetLine(code=code, name=name, unit=unit, **amounts), note)
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
@@ -132,14 +311,40 @@ class BudgetLineDialog(FormDialog[BudgetLine | None]):
         self.dismiss(None)
 
 
+# --- the screen -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LineChange:
+    """One saved change of a line: ``before`` → ``after`` (``None`` before: added; after: deleted)."""
+
+    before: BudgetLine | None
+    after: BudgetLine | None
+
+    @property
+    def label(self) -> str:
+        line = self.after or self.before
+        assert line is not None
+        verb = "新增" if self.before is None else ("删除" if self.after is None else "修改")
+        return f"{verb}科目 {line.code} {line.name}"
+
+    def inverse(self) -> LineChange:
+        return LineChange(self.after, self.before)
+
+
+Kind = Literal["do", "undo", "redo"]
+
+
 class BudgetLinesScreen(Screen[None]):
-    """The department's 功能分类 lines: 类, 款 and 项 with their amounts."""
+    """The department's 功能分类 lines: 类, 款 and 项 with their amounts and 对账 verdicts."""
 
     TITLE = "功能分类科目"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "新增科目", id="budget_lines.add"),
         Binding("e,enter", "edit", "编辑科目", id="budget_lines.edit"),
         Binding("delete", "delete", "删除科目", id="budget_lines.delete"),
+        Binding("ctrl+z", "undo", "撤销", id="budget_lines.undo"),
+        Binding("ctrl+y", "redo", "重做", id="budget_lines.redo"),
         Binding("f5", "reload", "刷新", id="budget_lines.reload"),
         Binding("escape", "close", "返回", id="budget_lines.close"),
     ]
@@ -151,20 +356,30 @@ class BudgetLinesScreen(Screen[None]):
             self.select_code = select_code
 
     class Saved(Message):
-        def __init__(self, code: str | None, text: str) -> None:
+        def __init__(self, change: LineChange, kind: Kind, rolled: tuple[RolledUp, ...], note: str) -> None:
             super().__init__()
-            self.code = code
-            self.text = text
+            self.change = change
+            self.kind = kind
+            self.rolled = rolled
+            self.note = note
 
     def __init__(self, context: TuiContext) -> None:
         super().__init__()
         self.context = context
         self.department: Department | None = None
+        self.reconciliation: DepartmentReconciliation | None = None
+        self.verdicts: dict[str, LineReconciliation] = {}
+        #: Saved changes, oldest first: ctrl+z takes back the last, ctrl+y puts back what was taken.
+        self.undo_stack: list[LineChange] = []
+        self.redo_stack: list[LineChange] = []
+        self._writing = False
+        self._pending: tuple[LineChange, Kind] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="heading", classes="screen-hint")
         yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="line-detail", classes="screen-hint")
         yield StatusLine("正在读取……", id="status")
         yield Footer()
 
@@ -191,48 +406,60 @@ class BudgetLinesScreen(Screen[None]):
         if not get_current_worker().is_cancelled:  # a newer load has replaced this one
             self.post_message(self.Loaded(department, select_code))
 
-    @work(thread=True, group="budget-lines-write")
-    def save(self, line: BudgetLine, replacing: str | None) -> None:
-        try:
-            with write_session(self.context.engine) as session:
-                upsert_budget_line(
-                    session,
-                    department_id=self.context.department_id or 0,
-                    line=line,
-                    user=self.context.user,
-                    replacing=replacing,
-                )
-        except Exception as exc:
-            self.post_message(WorkFailed(failure_text(exc)))
+    def write(self, change: LineChange, kind: Kind, note: str = "") -> None:
+        """Make ``change`` in the database (a save, or an undo or redo of one), then reload."""
+        if self._writing:
+            self.notify("上一次保存尚未完成", severity="warning", timeout=3)
             return
-        verb = "已保存" if replacing else "已新增"
-        self.post_message(self.Saved(line.code, f"{verb}科目 {line.code} {line.name}"))
+        self._writing = True
+        self._pending = (change, kind)
+        self.query_one(StatusLine).say("正在保存……")
+        self._write(change, kind, note)
 
     @work(thread=True, group="budget-lines-write")
-    def delete_line(self, line: BudgetLine) -> None:
+    def _write(self, change: LineChange, kind: Kind, note: str) -> None:
+        department_id = self.context.department_id or 0
+        user = self.context.user
         try:
             with write_session(self.context.engine) as session:
-                delete_budget_line(
-                    session,
-                    department_id=self.context.department_id or 0,
-                    code=line.code,
-                    user=self.context.user,
-                )
+                before, after = change.before, change.after
+                if after is None:
+                    assert before is not None
+                    gone = delete_budget_line(
+                        session, department_id=department_id, code=before.code, user=user
+                    )
+                    done = LineChange(gone, None)
+                    rolled: tuple[RolledUp, ...] = ()
+                else:
+                    saved: LineSaved = upsert_budget_line(
+                        session,
+                        department_id=department_id,
+                        line=after,
+                        user=user,
+                        # An edit replaces the line it was; an undone deletion adds the line again.
+                        replacing=before.code if before is not None else None,
+                        roll_up=True,
+                    )
+                    done = LineChange(saved.before, saved.line)
+                    rolled = saved.rolled_up
         except Exception as exc:
             self.post_message(WorkFailed(failure_text(exc)))
             return
-        self.post_message(self.Saved(None, f"已删除科目 {line.code} {line.name}"))
+        self.post_message(self.Saved(done, kind, rolled, note))
 
     # --- messages ------------------------------------------------------------------------------
 
     def on_budget_lines_screen_loaded(self, message: Loaded) -> None:
         self.department = department = message.department
+        self.reconciliation = reconcile_department(department)
+        self.verdicts = {entry.code: entry for entry in self.reconciliation.lines}
         units = {line.unit for line in department.budget_lines} | {department.money_unit}
         mixed = len(units) > 1
         self.sub_title = f"{department.code} {department.name}（{department.year} 年）"
         self.query_one("#heading", Static).update(
             "类 3 位、款 5 位、项 7 位"
             + ("　金额单位见“单位”列" if mixed else f"　金额单位：{department.money_unit}")
+            + ("　对账：科目项目支出与所挂项目金额之和" if self.app.size.width >= VERDICT_WORDS_WIDTH else "")
         )
         self._fill(department, mixed=mixed)
         table = self.query_one(DataTable)
@@ -243,11 +470,14 @@ class BudgetLinesScreen(Screen[None]):
             counts = {
                 n: sum(1 for line in department.budget_lines if len(line.code) == n) for n in LEVEL_NAMES
             }
-            status.say("，".join(f"{counts[n]} 个{LEVEL_NAMES[n]}" for n in LEVEL_NAMES))
+            text = "，".join(f"{counts[n]} 个{LEVEL_NAMES[n]}" for n in LEVEL_NAMES)
+            bad = len(self.reconciliation.discrepancies)
+            status.say(text + (f"；{bad} 个科目对账不一致" if bad else ""), error=bool(bad))
         if message.select_code:
             codes = [line.code for line in department.budget_lines]
             if message.select_code in codes:
                 table.move_cursor(row=codes.index(message.select_code))
+        self._show_detail(table.cursor_row)
         table.focus()
 
     def _fill(self, department: Department, *, mixed: bool) -> None:
@@ -255,34 +485,96 @@ class BudgetLinesScreen(Screen[None]):
         table: DataTable[Text] = self.query_one(DataTable)
         table.clear(columns=True)
         texts = [
-            [format_amount(getattr(line, field)) for field in AMOUNT_FIELDS]
+            [money_text(getattr(line, field), line.unit) for field in AMOUNT_FIELDS]
             for line in department.budget_lines
         ]
+        words = self.app.size.width >= VERDICT_WORDS_WIDTH
+        verdict_width = 18 if words else 4
         amount_width = max([8, *(len(text) for row in texts for text in row)])
-        columns = 2 + len(AMOUNT_FIELDS) + (1 if mixed else 0)
-        fixed = 7 + amount_width * len(AMOUNT_FIELDS) + (4 if mixed else 0) + 2 * columns + 2
+        columns = 3 + len(AMOUNT_FIELDS) + (1 if mixed else 0)
+        fixed = 7 + amount_width * len(AMOUNT_FIELDS) + (4 if mixed else 0) + verdict_width + 2 * columns + 2
         table.add_column("编码", key="code", width=7)
         table.add_column("科目名称", key="name", width=flexible_width(self.app.size.width, fixed, minimum=10))
         for field, label in AMOUNT_FIELDS.items():
             table.add_column(cell(label, right=True), key=field, width=amount_width)
         if mixed:
             table.add_column("单位", key="unit", width=4)
+        table.add_column("对账", key="verdict", width=verdict_width)
         for line, row in zip(department.budget_lines, texts, strict=True):
             indent = " " * ((len(line.code) - 3) // 2)
+            entry = self.verdicts.get(line.code)
             table.add_row(
                 cell(line.code),
                 cell(f"{indent}{line.name}"),
                 *(cell(text, right=True) for text in row),
                 *([cell(line.unit)] if mixed else []),
+                verdict_cell(entry.verdict, words=words) if entry else cell(""),
                 key=line.code,
             )
 
+    @on(DataTable.RowHighlighted, "#lines")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    def _show_detail(self, row: int) -> None:
+        """The highlighted line's 对账 in words: its verdict and the figures behind it."""
+        detail = self.query_one("#line-detail", Static)
+        lines = self.lines
+        if not 0 <= row < len(lines):
+            detail.update("")
+            return
+        entry = self.verdicts.get(lines[row].code)
+        if entry is None:
+            detail.update("")
+            return
+        text = Text(f"{entry.line.code} 对账 ")
+        text.append_text(verdict_cell(entry.verdict))
+        unit = entry.line.unit
+        if entry.total is not None:
+            text.append(
+                f"：{len(entry.projects)} 个项目合计 {wan_text(entry.total.computed, unit)}，"
+                f"项目支出 {wan_text(entry.total.published, unit)}，"
+                f"差额 {wan_text(entry.total.difference, unit)}"
+            )
+        elif entry.unpriced:
+            text.append(f"：{len(entry.unpriced)} 个项目未填金额")
+        elif entry.projects:
+            text.append(f"：挂有 {len(entry.projects)} 个项目")
+        detail.update(text)
+
     def on_budget_lines_screen_saved(self, message: Saved) -> None:
-        self.query_one(StatusLine).say(message.text, ok=True)
-        self.notify(message.text)
-        self.load(message.code)
+        self._writing = False
+        self._pending = None
+        change = message.change
+        if message.kind == "do":
+            self.undo_stack.append(change)
+            self.redo_stack.clear()
+            line = change.after or change.before
+            assert line is not None
+            verb = "已删除" if change.after is None else ("已新增" if change.before is None else "已保存")
+            text = f"{verb}科目 {line.code} {line.name}"
+        elif message.kind == "undo":
+            self.redo_stack.append(change.inverse())
+            text = f"已撤销：{change.inverse().label}"
+        else:
+            self.undo_stack.append(change)
+            text = f"已重做：{change.label}"
+        parts = [text, message.note, rolled_up_text(message.rolled)]
+        text = "；".join(part for part in parts if part)
+        if message.kind == "do":
+            text += "（ctrl+z 撤销）"
+        self.query_one(StatusLine).say(text, ok=True)
+        self.notify(text)
+        self.load(change.after.code if change.after is not None else None)
 
     def on_work_failed(self, message: WorkFailed) -> None:
+        self._writing = False
+        pending, self._pending = self._pending, None
+        # An undo or redo that could not be made stays where it was, to be tried again.
+        if pending is not None and pending[1] == "undo":
+            self.undo_stack.append(pending[0].inverse())
+        elif pending is not None and pending[1] == "redo":
+            self.redo_stack.append(pending[0])
         self.query_one(StatusLine).say(message.text, error=True)
         self.notify(message.text, severity="error")
 
@@ -296,12 +588,10 @@ class BudgetLinesScreen(Screen[None]):
         if self.department is None:
             return
         others = [existing.code for existing in self.lines if line is None or existing.code != line.code]
-        replacing = line.code if line else None
 
-        def done(result: BudgetLine | None) -> None:
+        def done(result: FilledLine | None) -> None:
             if result is not None:
-                self.query_one(StatusLine).say("正在保存……")
-                self.save(result, replacing)
+                self.write(LineChange(line, result.line), "do", result.note)
 
         self.app.push_screen(
             BudgetLineDialog(
@@ -331,16 +621,36 @@ class BudgetLinesScreen(Screen[None]):
 
         def confirmed(answer: bool | None) -> None:
             if answer:
-                self.delete_line(line)
+                self.write(LineChange(line, None), "do")
 
         self.app.push_screen(
             ConfirmDialog(
-                f"删除科目 {line.code} {line.name}？（有下级科目或挂有项目时不能删除）",
+                f"删除科目 {line.code} {line.name}？（有下级科目或挂有项目时不能删除；ctrl+z 可撤销）",
                 yes="删除",
                 danger=True,
             ),
             confirmed,
         )
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("没有可撤销的修改", timeout=2)
+            return
+        if self._writing:
+            self.notify("上一次保存尚未完成", severity="warning", timeout=3)
+            return
+        change = self.undo_stack.pop()
+        self.write(change.inverse(), "undo")
+
+    def action_redo(self) -> None:
+        if not self.redo_stack:
+            self.notify("没有可重做的修改", timeout=2)
+            return
+        if self._writing:
+            self.notify("上一次保存尚未完成", severity="warning", timeout=3)
+            return
+        change = self.redo_stack.pop()
+        self.write(change, "redo")
 
     def action_reload(self) -> None:
         line = self.selected()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from rich.table import Table
@@ -14,9 +13,11 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from perfgoals.models import Department, FundSource, LinkStatus, Project, ProjectStatus
-from perfgoals.money import AmountError, format_amount, parse_user_amount
+from perfgoals.models import AmountSource, Department, FundSource, LinkStatus, Project, ProjectStatus
+from perfgoals.reading.amounts import project_amount
+from perfgoals.reading.money import AmountError, Money, format_money, read_money
 from perfgoals.tui.editing import differences
+from perfgoals.tui.screens._common import exact_money
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -205,10 +206,38 @@ class NameDialog(ModalScreen[str | None]):
 
 
 _NO_LINE = "__none__"
+#: The units offered for a project's amount, besides its own and any unit typed into the field.
+AMOUNT_UNITS = ("万元", "元")
+#: A line's level by the length of its code.
+LEVELS = {3: "类", 5: "款", 7: "项"}
+
+
+def line_options(department: Department, current: str | None) -> list[tuple[str, str]]:
+    """The lines a project may be charged to: the 项 (7-digit) lines, then its current line when that
+    is not one (a 类 or 款, or a code the department does not have: kept, marked, never changed
+    silently), then "no line"."""
+    options = [
+        (f"{line.code} {line.name}", line.code) for line in department.budget_lines if len(line.code) == 7
+    ]
+    if current and current not in {code for _, code in options}:
+        line = department.line(current)
+        if line is None:
+            options.append((f"⚠ {current}（本部门无此科目）", current))
+        else:
+            level = LEVELS.get(len(current), "")
+            options.append((f"⚠ {current} {line.name}（{level}级科目，请改挂项级）", current))
+    options.append(("（不关联科目）", _NO_LINE))
+    return options
 
 
 class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
-    """Edit a project's fields; returns only the fields that changed, or ``None`` when cancelled."""
+    """Edit a project's fields (F3); returns only the fields that changed, or ``None`` when cancelled.
+
+    The amount is read by the one money reader and kept as typed (``755元`` is 755 元, ``21.87万`` is
+    21.87 万元), with its unit beside it; what it reads as is shown as it is typed, and the dialog does
+    not close while it cannot be read.  An inferred amount is marked, and stays inferred until the
+    person changes it or ticks 金额已确认.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "取消", id="dialog.cancel"),
@@ -219,14 +248,12 @@ class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
         super().__init__(classes="dialog")
         self._department = department
         self._project = project
+        self._amount = project_amount(project)
+        self._units = list(dict.fromkeys([*AMOUNT_UNITS, project.amount_unit]))
+        self._unit = project.amount_unit
 
     def compose(self) -> ComposeResult:
         project = self._project
-        lines = [(f"{line.code} {line.name}", line.code) for line in self._department.budget_lines]
-        known = {code for _, code in lines}
-        if project.budget_line_code and project.budget_line_code not in known:
-            lines.append((f"{project.budget_line_code}（本部门无此科目）", project.budget_line_code))
-        lines.append(("（不关联科目）", _NO_LINE))
         amount = "" if project.budget_amount is None else format(project.budget_amount, "f")
         with Vertical(classes="dialog-box wide"):
             yield Label(f"项目信息：{project.name}", classes="dialog-title")
@@ -235,7 +262,7 @@ class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
                 yield Input(project.name, id="name", compact=True)
                 yield Label("功能分类科目")
                 yield Select(
-                    lines,
+                    line_options(self._department, project.budget_line_code),
                     value=project.budget_line_code or _NO_LINE,
                     allow_blank=False,
                     id="line",
@@ -243,7 +270,7 @@ class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
                 )
                 yield Label("")
                 yield Checkbox(
-                    "已确认科目关联（建议的关联须确认）",
+                    "已确认科目关联（建议的关联须确认；只能挂项级科目）",
                     value=project.line_link != LinkStatus.SUGGESTED,
                     id="confirmed",
                     compact=True,
@@ -256,10 +283,31 @@ class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
                     id="fund",
                     compact=True,
                 )
-                yield Label(f"金额（{project.amount_unit}）")
-                yield Input(amount, id="amount", compact=True, placeholder="如 21.87、二十一点八七、12万元")
+                yield Label("年度资金")
+                with Horizontal(classes="amount-row"):
+                    yield Input(
+                        amount,
+                        id="amount",
+                        compact=True,
+                        placeholder="如 21.87万、755元、二十一点八七万、1.2亿",
+                    )
+                    yield Select(
+                        [(unit, unit) for unit in self._units],
+                        value=project.amount_unit,
+                        allow_blank=False,
+                        id="amount-unit",
+                        compact=True,
+                    )
                 yield Label("")
                 yield Static(self._amount_hint(amount), id="amount-hint")
+                if self._amount.inferred:
+                    yield Label("")
+                    yield Checkbox(
+                        f"金额已确认（现为{self._amount.marker}）",
+                        value=False,
+                        id="amount-confirmed",
+                        compact=True,
+                    )
                 yield Label("负责人")
                 yield Input(project.owner, id="owner", compact=True)
                 yield Label("实施单位")
@@ -280,18 +328,74 @@ class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
 
-    def _amount_hint(self, text: str) -> Text:
+    # -- the amount -------------------------------------------------------------------------------
+
+    def _read_amount(self, text: str) -> Money | None:
+        """The amount typed, in the unit typed (else the unit chosen); ``None`` when blank and the
+        project had no amount.  Raises AmountError, with the reason, for anything else."""
         if not text.strip():
-            return Text("未填金额", style="dim")
+            if self._project.budget_amount is None:
+                return None
+            raise AmountError(f"金额不能为空（原为 {self._amount.text}）")
+        return read_money(text, default_unit=self._unit)
+
+    def _amount_hint(self, text: str) -> Text:
         try:
-            value = parse_user_amount(text, self._project.amount_unit)
+            money = self._read_amount(text)
         except AmountError as exc:
             return Text(str(exc), style="red")
-        return Text(f"= {format_amount(value)} {self._project.amount_unit}", style="green")
+        if money is None:
+            return Text("未填金额", style="dim")
+        said = Text(f"= {format_money(money.amount, money.unit)}", style="green")
+        if money.unit != "万元":
+            said.append(f"（{exact_money(money.wan, '万元')}）", style="dim")
+        if (money.amount, money.unit) == (self._project.budget_amount, self._project.amount_unit):
+            if self._amount.inferred:
+                said.append(f"　{self._amount.marker}", style="yellow")
+        elif self._amount.inferred:
+            said.append("　改动后即为填报金额", style="dim")
+        return said
+
+    def _typed_unit(self, text: str) -> str | None:
+        """The unit written in the field itself (``755元`` → 元), ``None`` when there is none."""
+        try:
+            as_wan = read_money(text, default_unit="万元").unit
+            as_yuan = read_money(text, default_unit="元").unit
+        except AmountError:
+            return None
+        return as_wan if as_wan == as_yuan else None
+
+    def _show_unit(self, unit: str) -> None:
+        """Put ``unit`` in the unit list (adding it when it is not offered yet)."""
+        select = self.query_one("#amount-unit", Select)
+        if unit not in self._units:
+            self._units.append(unit)
+            select.set_options([(u, u) for u in self._units])
+        self._unit = unit
+        if select.value != unit:
+            select.value = unit
 
     @on(Input.Changed, "#amount")
     def _amount_changed(self, event: Input.Changed) -> None:
+        # The unit list follows a unit typed in the field.
+        typed = self._typed_unit(event.value)
+        if typed is not None and typed != self._unit:
+            self._show_unit(typed)
         self.query_one("#amount-hint", Static).update(self._amount_hint(event.value))
+
+    @on(Select.Changed, "#amount-unit")
+    def _unit_changed(self, event: Select.Changed) -> None:
+        if event.value is Select.NULL:
+            return
+        text = self.query_one("#amount", Input).value
+        typed = self._typed_unit(text)
+        if typed is not None and typed != event.value:
+            # The field says its unit itself: that is the unit stored, so the list shows it.
+            self._show_unit(typed)
+            self.notify(f"输入的金额已写明单位“{typed}”，以输入为准", timeout=3)
+            return
+        self._unit = str(event.value)
+        self.query_one("#amount-hint", Static).update(self._amount_hint(text))
 
     @on(Select.Changed, "#line")
     def _line_changed(self, event: Select.Changed) -> None:
@@ -316,14 +420,11 @@ class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
         if name in taken:
             error.update(f"本部门已有名为“{name}”的项目")
             return None
-        amount_text = self.query_one("#amount", Input).value
-        amount: Decimal | None = None
-        if amount_text.strip():
-            try:
-                amount = parse_user_amount(amount_text, project.amount_unit)
-            except AmountError as exc:
-                error.update(f"金额：{exc}")
-                return None
+        try:
+            money = self._read_amount(self.query_one("#amount", Input).value)
+        except AmountError as exc:
+            error.update(f"金额：{exc}")
+            return None
         line_value = self.query_one("#line", Select).value
         line = None if line_value == _NO_LINE else str(line_value)
         fund_value = self.query_one("#fund", Select).value
@@ -331,21 +432,27 @@ class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
         confirmed = self.query_one("#confirmed", Checkbox).value
         link: LinkStatus | None = None
         if line is not None:
-            link = LinkStatus.CONFIRMED if confirmed else (project.line_link or LinkStatus.SUGGESTED)
+            if line != project.budget_line_code:
+                link = LinkStatus.CONFIRMED  # a line the person picked is never the program's guess
+            else:
+                link = LinkStatus.CONFIRMED if confirmed else (project.line_link or LinkStatus.SUGGESTED)
         wanted: dict[str, Any] = {
             "name": name,
             "budget_line_code": line,
             "line_link": link,
             "fund_source": fund,
-            "budget_amount": amount,
+            "budget_amount": money.amount if money is not None else None,
+            "amount_unit": money.unit if money is not None else project.amount_unit,
             "owner": self.query_one("#owner", Input).value.strip(),
             "implementing_unit": self.query_one("#implementing-unit", Input).value.strip(),
             "status": ProjectStatus(str(self.query_one("#status", Select).value)),
         }
         changes = {key: value for key, value in wanted.items() if getattr(project, key) != value}
-        if "budget_amount" in changes:
-            from perfgoals.models import AmountSource
-
+        amount_confirmed = any(box.value for box in self.query("#amount-confirmed").results(Checkbox))
+        entered = money is not None and (
+            "budget_amount" in changes or "amount_unit" in changes or amount_confirmed
+        )
+        if entered and project.amount_source != AmountSource.ENTERED:
             changes["amount_source"] = AmountSource.ENTERED
         return changes
 

@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
 #: A project check slower than this (a huge goal table, a slow machine) moves rechecks to workers.
 INLINE_CHECK_LIMIT = 0.015
 
+#: At most this many other projects of a line are rechecked when a project's line or amount changes.
+LINE_MATES_LIMIT = 200
+
 #: Other screens, pushed lazily: binding action → (module, class, what to do with the result).
 OTHER_SCREENS: dict[str, tuple[str, str]] = {
     "departments": ("departments", "DepartmentsScreen"),
@@ -54,27 +58,44 @@ OTHER_SCREENS: dict[str, tuple[str, str]] = {
 }
 
 
-def check_project(department: Department, project: Project) -> list[Finding]:
-    """The project's findings from the checks engine (imported lazily, as the checks load their rules on first use)."""
+def check_project(department: Department, project: Project, *, previous_line: str | None = None) -> list[Finding]:
+    """The project's findings from the checks engine (imported lazily, as the checks load their rules
+    on first use); ``previous_line`` is the line the project left (its saved version's), reconciled too."""
     from perfgoals.checks import check_project as run_checks
 
-    return run_checks(department, project)
+    return run_checks(department, project, previous_line=previous_line)
+
+
+def _line_rule(code: str) -> bool:
+    """Whether findings of rule ``code`` are about a budget line and its projects (PG102, PG112)."""
+    from perfgoals.checks.base import Scope
+    from perfgoals.checks.registry import RULES_BY_CODE
+
+    rule = RULES_BY_CODE.get(code)
+    return rule is not None and rule.scope is Scope.LINE
 
 
 def findings_by_project(department: Department, findings: list[Finding]) -> dict[int, list[Finding]]:
     """A whole-department check split per project as :func:`check_project` would report it: the
-    project's own findings and those of its budget line (not the budget tables')."""
+    project's own findings, then those of its budget line (the line rules', whatever table they name,
+    and the line notes that name no table), given to every project charged to that line."""
     result: dict[int, list[Finding]] = {p.id: [] for p in department.projects if p.id is not None}
     by_line: dict[str, list[Finding]] = {}
+    line_rules: dict[str, bool] = {}
     for finding in findings:
         location = finding.location
         if location.project_id is not None:
             result.setdefault(location.project_id, []).append(finding)
-        elif location.budget_line and location.table is None:
-            by_line.setdefault(location.budget_line, []).append(finding)
+        elif location.budget_line and location.project is None:
+            is_line = line_rules.get(finding.code)
+            if is_line is None:
+                is_line = line_rules[finding.code] = _line_rule(finding.code)
+            if is_line or location.table is None:
+                by_line.setdefault(location.budget_line, []).append(finding)
     for project in department.projects:
         if project.id is not None and project.budget_line_code:
-            result[project.id].extend(by_line.get(project.budget_line_code, []))
+            # First, as check_project sorts them: findings of no one project come before a project's own.
+            result[project.id][:0] = by_line.get(project.budget_line_code, [])
     return result
 
 
@@ -282,6 +303,8 @@ class MainScreen(Screen[None]):
         self._painted = threading.Event()
         self._summary_shown: tuple[object, ...] | None = None
         self._checked_generation: dict[int, int] = {}
+        #: (line, amount, unit) of each project when last rechecked after an edit.
+        self._money_keys: dict[int, tuple[str | None, Decimal | None, str]] = {}
         self._inline_checks = True
         self._grid_project: int | None = None
         self._settled = False
@@ -431,6 +454,7 @@ class MainScreen(Screen[None]):
         """
         if self.current_id is not None:
             self._check(self.current_id, inline=True)
+            self._recheck_line_mates(self.current_id)
         self._refresh_project()
         if regroup:
             self._refresh_list()
@@ -524,6 +548,7 @@ class MainScreen(Screen[None]):
         self.department = department
         self.context.department_id = department.id
         self.drafts = {}
+        self._money_keys = {}
         for project in department.projects:
             if project.id is None:
                 continue
@@ -578,13 +603,14 @@ class MainScreen(Screen[None]):
         """
         if self.department is None or project_id not in self.drafts:
             return
+        draft = self.drafts[project_id]
         self._generation[project_id] += 1
         if inline and self._inline_checks and "perfgoals.checks" in sys.modules:
             # No copies needed: nothing else touches the drafts while this runs on the UI thread.
             live = self.department.model_copy(update={"projects": self._projects()})
             started = time.perf_counter()
             try:
-                findings = check_project(live, self.drafts[project_id].project)
+                findings = check_project(live, draft.project, previous_line=draft.saved.budget_line_code)
             except Exception as exc:  # a failing rule must not take the editor down
                 self.notify(f"检查出错：{exc}", title="检查失败", severity="error", timeout=10)
                 findings = []
@@ -594,14 +620,16 @@ class MainScreen(Screen[None]):
             self.findings[project_id] = findings
             return
         department = self._department_with_drafts()
-        project = self.drafts[project_id].project.model_copy(deep=True)
+        project = draft.project.model_copy(deep=True)
+        # The line the saved version is charged to: a project moved to another line breaks both.
+        previous_line = draft.saved.budget_line_code
         generation = self._generation[project_id]
         # Say "checking" only if the check is slow to come back: a flicker on every edit costs a redraw.
         self.set_timer(0.3, lambda: self._still_checking(project_id, generation))
 
         def run() -> None:
             try:
-                findings = check_project(department, project)
+                findings = check_project(department, project, previous_line=previous_line)
             except Exception as exc:  # a failing rule must not take the editor down
                 self.post_message(Failed("检查", f"检查出错：{exc}"))
                 findings = []
@@ -610,6 +638,27 @@ class MainScreen(Screen[None]):
         # A closure rather than @work: the decorator would format the whole department into the
         # worker's description on every edit.
         self.run_worker(run, thread=True, group="check", description="检查项目")
+
+    def _recheck_line_mates(self, project_id: int) -> None:
+        """After a project's line or amount changed: recheck (in workers) the other projects of the
+        line it left and of the line it joined, whose reconciliation changed with it, so that their
+        entries in the list say so too."""
+        draft = self.drafts.get(project_id)
+        if draft is None:
+            return
+        project = draft.project
+        key = (project.budget_line_code, project.budget_amount, project.amount_unit)
+        saved = draft.saved
+        before = self._money_keys.get(project_id, (saved.budget_line_code, saved.budget_amount, saved.amount_unit))
+        self._money_keys[project_id] = key
+        if before == key:
+            return
+        lines = {code for code in (before[0], key[0]) if code}
+        mates = [
+            pid for pid, other in self.drafts.items() if pid != project_id and other.project.budget_line_code in lines
+        ]
+        for pid in mates[:LINE_MATES_LIMIT]:
+            self._check(pid)
 
     def _still_checking(self, project_id: int, generation: int) -> None:
         if project_id == self.current_id and self._generation[project_id] == generation and (
@@ -747,6 +796,7 @@ class MainScreen(Screen[None]):
             title=f"第 {row + 1} 行 {GRID_LABELS[field]}",
             choices=self._choices(row, field),
             suggestions=self._suggestions() if field == "level3" else None,
+            unit=draft.indicators[row].unit if row < len(draft.indicators) else None,
         )
         region = grid.cell_screen_region()
         width = max(region.width + 2, 36)

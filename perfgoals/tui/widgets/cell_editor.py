@@ -14,7 +14,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from perfgoals.values import parse_value
+from perfgoals.reading.rows import read_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +48,13 @@ class CellEditor(Vertical):
         title: str,
         choices: list[Choice] | None = None,
         suggestions: list[str] | None = None,
+        unit: str | None = None,
     ) -> None:
         super().__init__(id="cell-editor")
         self.row = row
         self.field = field
+        #: The row's 度量单位 column (central layouts): a value is read together with it.
+        self.unit = unit
         self._text = text
         self._choices = choices
         self._suggestions = suggestions or []
@@ -96,7 +99,9 @@ class CellEditor(Vertical):
     def _hint(self, text: str) -> Text:
         if self.field == "value":
             reading = Text("读作：", style="dim")
-            reading.append(parse_value(text).describe(), style="bold")
+            reading.append(read_value(text, self.unit).describe(), style="bold")
+            if self.unit and self.unit.strip() and not text.strip().endswith(self.unit.strip()):
+                reading.append(f"（连同度量单位“{self.unit.strip()}”）", style="dim")
             # The footer keeps the grid's keys while editing: say here how to leave.
             reading.append("  Esc 取消", style="dim")
             return reading

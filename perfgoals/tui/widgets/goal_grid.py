@@ -15,8 +15,8 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, CursorType, RowKey
 
 from perfgoals.models import Indicator
+from perfgoals.reading.rows import read_value
 from perfgoals.tui.editing import GRID_FIELDS, GRID_LABELS, CellRange, visible_fields
-from perfgoals.values import parse_value
 
 # Share of the width each column gets, the least it gets, and the most it needs.
 _WEIGHTS = {
@@ -199,7 +199,8 @@ class GoalGrid(DataTable[Text]):
             if indicator.unit and text and not text.endswith(indicator.unit):
                 cell.append(f" {indicator.unit}", style="dim")
             if text:
-                cell.append("\n" + parse_value(text).describe(), style="dim italic")
+                # Read together with the unit column, as the checks read it (≤21.87 + 万元 is money).
+                cell.append("\n" + read_value(text, indicator.unit).describe(), style="dim italic")
             # Last year's value, kept when the year was rolled over, for reference.
             if indicator.reference_value:
                 cell.append(f"\n上年 {indicator.reference_value}", style="dim cyan")

@@ -9,7 +9,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from perfgoals.models import Department, LinkStatus, Project
-from perfgoals.money import format_amount
+from perfgoals.reading.amounts import ProjectAmount, project_amount
 
 UNLINKED = "未关联科目"
 
@@ -37,6 +37,24 @@ def _matches(project: Project, needle: str, line_label: str) -> bool:
         if part
     )
     return needle.casefold() in haystack.casefold()
+
+
+#: How an inferred amount is marked where there is no room for its source: ``7.29万元·推断``.
+INFERRED_MARK = "·推断"
+
+
+def amount_label(amount: ProjectAmount, *, right: bool = False, style: str = "") -> Text:
+    """``7.29万元·推断``: an amount as written, compactly, marked when it was inferred (not confirmed)."""
+    text = Text(
+        amount.text.replace(" ", ""),
+        style=style,
+        no_wrap=True,
+        overflow="ellipsis",
+        justify="right" if right else "left",
+    )
+    if amount.inferred:
+        text.append(INFERRED_MARK, style="italic yellow")
+    return text
 
 
 def _marker(counts: FindingCounts | None) -> Text:
@@ -145,7 +163,8 @@ class ProjectList(OptionList):
         name.append(project.name)
         detail = Text("    ", no_wrap=True, overflow="ellipsis")
         if project.budget_amount is not None:
-            detail.append(f"{format_amount(project.budget_amount)}{project.amount_unit}  ", style="dim")
+            detail.append_text(amount_label(project_amount(project), style="dim"))
+            detail.append("  ")
         detail.append(project.status.value, style="dim")
         if project.line_link == LinkStatus.SUGGESTED:
             detail.append(" 科目待确认", style="italic yellow")

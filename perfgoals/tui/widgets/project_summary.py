@@ -11,7 +11,10 @@ from rich.text import Text
 from textual.widgets import Static
 
 from perfgoals.models import Department, LinkStatus, Project
-from perfgoals.money import format_amount
+from perfgoals.reading.amounts import project_amount
+
+#: A line's level by the length of its code.
+LEVEL_WORDS = {3: "类", 5: "款", 7: "项"}
 
 
 def line_label(department: Department, project: Project) -> Text:
@@ -19,7 +22,13 @@ def line_label(department: Department, project: Project) -> Text:
     if not code:
         return Text("未关联", style="yellow")
     line = department.line(code)
-    text = Text(f"{code} {line.name}" if line else f"{code}（本部门无此科目）")
+    if line is not None and len(code) != 7:
+        # Said before the name, so that a narrow summary never cuts it off.
+        text = Text(code)
+        text.append(f"（{LEVEL_WORDS.get(len(code), '')}级，应挂项级）", style="bold yellow")
+        text.append(f" {line.name}")
+    else:
+        text = Text(f"{code} {line.name}" if line else f"{code}（本部门无此科目）")
     if project.line_link == LinkStatus.SUGGESTED:
         text.append(" 待确认", style="bold yellow")
     return text
@@ -59,14 +68,15 @@ class ProjectSummary(Static):
         def build() -> RenderableType:
             grid = Table.grid(padding=(0, 1), expand=True)
             grid.add_column(style="dim", no_wrap=True)
-            grid.add_column(ratio=1)
+            grid.add_column(ratio=2)
             grid.add_column(style="dim", no_wrap=True)
-            grid.add_column(ratio=1)
-            amount = (
-                f"{format_amount(project.budget_amount)} {project.amount_unit}"
-                if project.budget_amount is not None
-                else "未填"
-            )
+            # The amount and its marker (``7.29 万元（按成本指标推断，待确认）``) need the wider column.
+            grid.add_column(ratio=3)
+            read = project_amount(project)
+            amount = Text(read.text, no_wrap=True, overflow="ellipsis")
+            if read.marker:
+                # Inferred by the program: marked until a person enters or confirms it (F3).
+                amount.append(f"（{read.marker}）", style="yellow")
             fund = project.fund_source.value if project.fund_source else "未填"
             if project.fund_source_detail:
                 fund += f"（{project.fund_source_detail}）"
