@@ -22,6 +22,10 @@ from perfgoals.values import ParsedValue, ValueKind
 
 #: Words in a cost row's 三级 that make it the total of the cost rows.
 TOTAL_WORDS: tuple[str, ...] = ("总", "控制", "合计")
+_MONEY = ValueKind.MONEY
+#: Each money unit word as the unit it names (``万`` → ``万元``), for the one-row case.
+_UNITS: dict[str, str] = {word: unit for word in ("元", "千元", "万元", "百万元", "亿元", "万", "亿")
+                          if (unit := money_unit(word)) is not None}
 
 
 class CostRow(Protocol):
@@ -66,10 +70,16 @@ def cost_ceiling(rows: Sequence[CostRow]) -> Ceiling | None:
     for number, row in enumerate(rows, start=1):
         if row.is_cost and not row.blank:
             parsed = row.parsed
-            if parsed.kind is ValueKind.MONEY and parsed.amount_wan is not None and parsed.number is not None:
+            if parsed.kind is _MONEY and parsed.amount_wan is not None and parsed.number is not None:
                 money.append((number, row))
     if not money:
         return None
+    if len(money) == 1:  # the usual table: one cost row
+        number, row = money[0]
+        parsed = row.parsed
+        unit = _UNITS.get(parsed.unit or "", "万元")
+        assert parsed.amount_wan is not None and parsed.number is not None
+        return Ceiling(parsed.amount_wan, (number,), row.value_text.strip(), (unit,), parsed.number, unit)
     totals = [(number, row) for number, row in money if _is_total(row)]
     chosen = [max(totals, key=lambda item: item[1].parsed.amount_wan or Decimal(0))] if totals else money
     units = tuple(money_unit(row.parsed.unit or "") or "万元" for _, row in chosen)

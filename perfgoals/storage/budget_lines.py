@@ -23,7 +23,7 @@ from sqlmodel import Session, col
 
 from perfgoals.errors import PerfgoalsError
 from perfgoals.models import BudgetLine, LineAmounts
-from perfgoals.money import UNIT_IN_YUAN
+from perfgoals.money import AmountError, from_wan, to_wan
 from perfgoals.storage import repository as repo
 from perfgoals.storage.tables import BudgetLineRow, DepartmentRow, ProjectRow
 
@@ -202,19 +202,20 @@ def upsert_budget_line(
 
 
 def _wan(amount: Decimal | None, unit: str) -> Decimal | None:
+    """``amount`` in 万元 (the one conversion, :func:`perfgoals.money.to_wan`); a unit it does not know is refused."""
     if amount is None:
         return None
-    factor = UNIT_IN_YUAN.get(unit)
-    if factor is None:
-        raise BudgetLineError(f"无法识别的金额单位：{unit!r}")
-    return amount * factor / UNIT_IN_YUAN["万元"]
+    try:
+        return to_wan(amount, unit)
+    except AmountError as exc:
+        raise BudgetLineError(str(exc)) from None
 
 
 def _in_unit(amount_wan: Decimal, unit: str) -> Decimal:
-    factor = UNIT_IN_YUAN.get(unit)
-    if factor is None:
-        raise BudgetLineError(f"无法识别的金额单位：{unit!r}")
-    return amount_wan * UNIT_IN_YUAN["万元"] / factor
+    try:
+        return from_wan(amount_wan, unit)
+    except KeyError:
+        raise BudgetLineError(f"无法识别的金额单位：{unit!r}") from None
 
 
 def _keeping_scale(value: Decimal, like: Decimal) -> Decimal:
