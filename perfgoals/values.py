@@ -64,6 +64,8 @@ class ParsedValue:
     amount_wan: Decimal | None = None  # money normalised to 万元
     period_start: date | None = None
     period_end: date | None = None
+    #: A deadline written without a year (``6月底前``, ``9月中旬``, ``12.31前``): its months, in the budget year.
+    months: tuple[int, int] | None = None
 
     @property
     def is_quantitative(self) -> bool:
@@ -74,6 +76,10 @@ class ParsedValue:
         if self.kind in (ValueKind.EMPTY, ValueKind.QUALITATIVE, ValueKind.UNRECOGNISED):
             prefix = f"{self.comparator.value} " if self.comparator else ""
             return prefix + KIND_LABELS[self.kind]
+        if self.kind is ValueKind.PERIOD and self.months is not None:
+            first, last = self.months
+            span = f"{first:02d}" if first == last else f"{first:02d}–{last:02d}"
+            return (f"{self.comparator.value} " if self.comparator else "") + f"时间 当年{span}月"
         if self.kind is ValueKind.PERIOD:
             assert self.period_start and self.period_end
             start = f"{self.period_start.year}.{self.period_start.month:02d}"
@@ -189,7 +195,7 @@ _PERIOD_MONTH = re.compile(
 )
 _PERIOD_YEAR = re.compile(r"^(?P<y>\d{4})年(?:度|全年|内|底|末)?(?P<before>前|之前)?$")
 _PERIOD_YEAR_SPAN = re.compile(r"^(?P<y1>\d{4})年?-(?P<y2>\d{4})年$")
-_DATE_LIKE = re.compile(r"^\d{4}[.年/-]\d{1,2}月")
+_DATE_LIKE = re.compile(r"^\d{4}(?:[.年/-]\d{1,2}(?:月|-\d)|年)")
 # A figure inside a sentence: never the tail of a longer, badly grouped one (``8,08元`` is not 8 元).
 _EMBEDDED_MONEY = re.compile(rf"(?<!\d)(?<!\d,)(?<!\d\.)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|千元|元)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -212,17 +218,71 @@ def _valid_month(month: int) -> bool:
     return 1 <= month <= 12
 
 
+#: The years a budget document can mean: anything else (``0000年``) is not a date.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def _valid_year(*years: int) -> bool:
+    return all(FIRST_YEAR <= year <= LAST_YEAR for year in years)
+
+
+_CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+              "十一": 11, "十二": 12}
+_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_PART = r"(?:份|底|末|初|上旬|中旬|下旬)?"
+_DAY = r"(?:(?:[0-3]?\d)[日号])?"
+_BEFORE = r"(?P<before>前|之前|以前|完成|内)?"
+#: Deadlines without a year, read as months of the budget year.
+_YEARLESS_MONTHS = re.compile(rf"^(?P<m1>{_MONTH})(?:月{_PART})?-(?P<m2>{_MONTH})月{_PART}{_DAY}{_BEFORE}$")
+_YEARLESS_MONTH = re.compile(rf"^(?P<m>{_MONTH})月{_PART}{_DAY}{_BEFORE}$")
+_YEARLESS_DOTTED = re.compile(r"^(?P<m>1[0-2]|0?[1-9])\.(?P<d>[0-3]?\d)(?P<before>前|之前|以前)$")
+_YEARLESS_WORDS: dict[str, tuple[int, int, Comparator | None]] = {
+    "年底前": (12, 12, Comparator.LE), "年末前": (12, 12, Comparator.LE), "年底": (12, 12, None),
+    "年内": (1, 12, Comparator.LE), "年度内": (1, 12, Comparator.LE), "年": (1, 12, None), "全年": (1, 12, None),
+    "当年": (1, 12, None), "本年度": (1, 12, None), "上半年": (1, 6, None), "下半年": (7, 12, None),
+    "一季度": (1, 3, None), "二季度": (4, 6, None), "三季度": (7, 9, None), "四季度": (10, 12, None),
+    "第一季度": (1, 3, None), "第二季度": (4, 6, None), "第三季度": (7, 9, None), "第四季度": (10, 12, None),
+}
+
+
+def _month_number(text: str) -> int:
+    return _CN_MONTHS[text] if text in _CN_MONTHS else int(text)
+
+
+def _yearless(text: str) -> ParsedValue | None:
+    """A deadline written without its year: a period of the budget year (``6月底前``, ``12.31前``)."""
+    before: Comparator | None = None
+    if (found := _YEARLESS_WORDS.get(text.removesuffix("完成"))) is not None:
+        first, last, before = found
+    elif match := _YEARLESS_MONTHS.match(text):
+        first, last = _month_number(match["m1"]), _month_number(match["m2"])
+        before = Comparator.LE if match["before"] else None
+    elif match := _YEARLESS_MONTH.match(text):
+        first = last = _month_number(match["m"])
+        before = Comparator.LE if match["before"] else None
+    elif match := _YEARLESS_DOTTED.match(text):
+        first = last = int(match["m"])
+        if not 1 <= int(match["d"]) <= 31:
+            return None
+        before = Comparator.LE
+    else:
+        return None
+    if not (_valid_month(first) and _valid_month(last)) or last < first:
+        return None
+    return ParsedValue("", ValueKind.PERIOD, comparator=before, months=(first, last))
+
+
 def _period(text: str) -> ParsedValue | None:
     raw_comparator: Comparator | None = None
     if match := _PERIOD_SPAN.match(text):
         y1, m1, m2 = int(match["y1"]), int(match["m1"]), int(match["m2"])
         y2 = int(match["y2"]) if match["y2"] else y1
-        if not (_valid_month(m1) and _valid_month(m2)) or (y2, m2) < (y1, m1):
+        if not (_valid_month(m1) and _valid_month(m2) and _valid_year(y1, y2)) or (y2, m2) < (y1, m1):
             return None
         return ParsedValue("", ValueKind.PERIOD, period_start=date(y1, m1, 1), period_end=_month_end(y2, m2))
     if match := _PERIOD_MONTH.match(text):
         year, month = int(match["y"]), int(match["m"])
-        if not _valid_month(month):
+        if not (_valid_month(month) and _valid_year(year)):
             return None
         if match["before"]:
             raw_comparator = Comparator.LE
@@ -235,6 +295,8 @@ def _period(text: str) -> ParsedValue | None:
         )
     if match := _PERIOD_YEAR.match(text):
         year = int(match["y"])
+        if not _valid_year(year):
+            return None
         if match["before"]:
             raw_comparator = Comparator.LE
         return ParsedValue(
@@ -246,13 +308,21 @@ def _period(text: str) -> ParsedValue | None:
         )
     if match := _PERIOD_YEAR_SPAN.match(text):
         y1, y2 = int(match["y1"]), int(match["y2"])
-        if y2 < y1:
+        if y2 < y1 or not _valid_year(y1, y2):
             return None
         return ParsedValue("", ValueKind.PERIOD, period_start=date(y1, 1, 1), period_end=date(y2, 12, 31))
-    return None
+    return _yearless(text)
+
+
+#: The longest figure a 指标值 may hold: beyond it the text is no target anyone wrote (and would cost
+#: every reader of it); it reads as unrecognised.
+MAX_DIGITS, MAX_DECIMALS = 15, 6
 
 
 def _decimal(text: str) -> Decimal | None:
+    whole, _, fraction = text.replace(",", "").partition(".")
+    if len(whole.lstrip("0")) > MAX_DIGITS or len(fraction) > MAX_DECIMALS:
+        return None
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:
@@ -327,6 +397,7 @@ def parse_value(raw: str) -> ParsedValue:
         parsed.amount_wan,
         parsed.period_start,
         parsed.period_end,
+        parsed.months,
     )
 
 
@@ -339,6 +410,7 @@ def _parse_body(body: str, comparator: Comparator | None) -> ParsedValue | None:
             comparator or period.comparator,
             period_start=period.period_start,
             period_end=period.period_end,
+            months=period.months,
         )
     if _DATE_LIKE.match(body):
         return None  # a date with an impossible month must not pass for a quantity of 月

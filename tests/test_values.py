@@ -89,6 +89,69 @@ def test_deadline_reads_as_at_most() -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "months", "comparator"),
+    [
+        ("6月底前", (6, 6), LE),
+        ("12月份", (12, 12), None),
+        ("9月中旬", (9, 9), None),
+        ("12.31前", (12, 12), LE),
+        ("12月31日前", (12, 12), LE),
+        ("6月底完成", (6, 6), LE),
+        ("十二月底前", (12, 12), LE),
+        ("3-5月", (3, 5), None),
+        ("1—12月", (1, 12), None),
+        ("年底前", (12, 12), LE),
+        ("年内", (1, 12), LE),
+        ("上半年", (1, 6), None),
+        ("第三季度", (7, 9), None),
+        ("≤6月", (6, 6), LE),
+    ],
+)
+def test_deadlines_without_a_year_are_months_of_the_budget_year(
+    raw: str, months: tuple[int, int], comparator: Comparator | None
+) -> None:
+    parsed = parse_value(raw)
+    assert (parsed.kind, parsed.months, parsed.comparator) == (ValueKind.PERIOD, months, comparator)
+    assert parsed.period_start is None and "当年" in parsed.describe()
+
+
+@pytest.mark.parametrize("raw", ["6个月", "≥10个月", "13月底前", "12.32前", "5-3月"])
+def test_durations_and_impossible_dates_are_not_deadlines(raw: str) -> None:
+    parsed = parse_value(raw)
+    assert parsed.months is None
+
+
+@pytest.mark.parametrize("raw", ["0000年", "0000.1-3月", "3000年", "1899.5月", "9999年底前"])
+def test_years_no_budget_can_mean_are_unrecognised_not_quantities(raw: str) -> None:
+    assert parse_value(raw).kind is ValueKind.UNRECOGNISED
+
+
+@pytest.mark.parametrize(
+    "raw", ["1" * 16 + "次", "≥" + "9" * 20000 + "%", "0." + "1" * 7 + "万元", "1" * 20000 + "-" + "1" * 20000]
+)
+def test_figures_beyond_the_digit_limit_are_unrecognised(raw: str) -> None:
+    assert parse_value(raw).kind is ValueKind.UNRECOGNISED
+
+
+def test_a_long_digit_run_is_read_in_linear_time() -> None:
+    import time
+
+    def seconds(length: int) -> float:
+        """The best of three timings of five reads (past the cache): a busy machine only adds to one."""
+        text = "≥" + "1" * length + "次"
+        timings = []
+        for _ in range(3):
+            start = time.perf_counter()
+            for _ in range(5):
+                parse_value.__wrapped__(text)  # type: ignore[attr-defined]
+            timings.append(time.perf_counter() - start)
+        return min(timings)
+
+    small, large = seconds(10_000), seconds(80_000)
+    assert large < small * 8 * 3  # eight times the text, well under 64 times the time
+
+
+@pytest.mark.parametrize(
     "raw", ["内容丰富、形式多样", "进一步提高", "及时", "优良", "按期进行电费缴纳", "带动农村产业发展"]
 )
 def test_qualitative(raw: str) -> None:
