@@ -22,6 +22,7 @@ from perfgoals.models import Department, Project
 from perfgoals.reading.amounts import project_amount
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import read_session, write_session
+from perfgoals.text import visible
 
 #: Departments loaded per round trip when checking a whole year: few queries, flat memory.
 BATCH_SIZE = 50
@@ -78,10 +79,11 @@ def _where(finding: Finding) -> str:
 
 def render_finding(finding: Finding) -> str:
     """One reviewer's note: ``  ✗ PG101 第5行 成本指标：预算总成本 ≤21.87万元 高于项目预算 20.00 万元``."""
+    message = visible(finding.message)
     if finding.accepted:
-        reason = f"（已接受：{finding.acceptance_reason}）" if finding.acceptance_reason else "（已接受）"
-        return f"  ✓ {finding.code} {_where(finding)}{finding.message}{reason}"
-    return f"  {finding.severity.glyph} {finding.code} {_where(finding)}{finding.message}"
+        reason = f"（已接受：{visible(finding.acceptance_reason)}）" if finding.acceptance_reason else "（已接受）"
+        return f"  ✓ {finding.code} {_where(finding)}{message}{reason}"
+    return f"  {finding.severity.glyph} {finding.code} {_where(finding)}{message}"
 
 
 def render_department(department: Department, findings: list[Finding], *, show_accepted: bool) -> Iterator[str]:
@@ -89,7 +91,7 @@ def render_department(department: Department, findings: list[Finding], *, show_a
     shown = [finding for finding in findings if show_accepted or not finding.accepted]
     if not shown:
         return
-    yield f"{department.code} {department.name}（{department.year}年）"
+    yield visible(f"{department.code} {department.name}（{department.year}年）", one_line=True)
     positions = {project.name: number for number, project in enumerate(department.projects, start=1)}
     groups: dict[str | None, list[Finding]] = {}
     for finding in shown:
@@ -106,7 +108,7 @@ def render_department(department: Department, findings: list[Finding], *, show_a
                 money = project_amount(project)
                 details.append(f"{money.text}{'，推断' if money.inferred else ''}")
             suffix = f"（{'，'.join(details)}）" if details else ""
-            yield f"项目 {positions.get(name, '?')}：{name}{suffix}"
+            yield visible(f"项目 {positions.get(name, '?')}：{name}{suffix}", one_line=True)
         yield from (render_finding(finding) for finding in group)
     yield ""
 

@@ -15,6 +15,7 @@ from perfgoals.errors import PerfgoalsError
 from perfgoals.models import Department
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import describe_url, read_session, write_session
+from perfgoals.text import visible
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -85,7 +86,8 @@ def list_command(state: AppState) -> None:
     if not keys:
         click.echo("数据库中还没有部门数据（可先运行 perfgoals demo 或 perfgoals import）。")
     for key in keys:
-        click.echo(f"{key.code}\t{key.year}\t{key.name}\t{key.projects} 个项目")
+        cells = [visible(key.code, one_line=True), str(key.year), visible(key.name, one_line=True)]
+        click.echo("\t".join([*cells, f"{key.projects} 个项目"]))
     click.echo(f"数据库：{describe_url(state.url)}", err=True)
 
 
@@ -172,7 +174,5 @@ def history(state: AppState, department: str | None, year: int | None, limit: in
     }
     for change in changes:
         when = change.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(
-            f"{when}\t{change.user}\t{actions.get(change.action, change.action)}\t{change.entity}\t"
-            f"{change.entity_key}"
-        )
+        cells = [when, change.user, actions.get(change.action, change.action), change.entity, change.entity_key]
+        click.echo("\t".join(visible(str(cell), one_line=True) for cell in cells))

@@ -12,6 +12,7 @@ from perfgoals.cli import AppState, main, pass_state
 from perfgoals.importers.errors import ImportFailure
 from perfgoals.importers.reading import ImportResult
 from perfgoals.models import FundSource
+from perfgoals.text import visible
 
 WORKBOOK_MODULE = "perfgoals.importers.workbook"
 
@@ -191,18 +192,22 @@ def _echo_outcome(result: ImportResult, outcome: _Outcome, *, dry_run: bool) -> 
         "blocked": ("未导入", "未导入"),
     }
     verb = verbs[outcome.action][0 if dry_run else 1]
+
+    def _say(text: str) -> None:
+        click.echo(visible(text))  # names and values come from the file: shown inert
+
     if outcome.action == "unchanged":
-        click.echo(f"{result.source}：{outcome.label} 与数据库中的完全相同，没有变化。")
+        _say(f"{result.source}：{outcome.label} 与数据库中的完全相同，没有变化。")
         return
     if outcome.action == "blocked":
-        click.echo(f"{result.source}：{verb}：数据库中的 {outcome.label} 与本次导入不同，需要 --replace 才会替换：")
+        _say(f"{result.source}：{verb}：数据库中的 {outcome.label} 与本次导入不同，需要 --replace 才会替换：")
         for line in outcome.details:
-            click.echo(f"  {line}")
+            _say(f"  {line}")
         return
-    click.echo(f"{result.source}：{verb} {outcome.label}")
+    _say(f"{result.source}：{verb} {outcome.label}")
     if outcome.action == "replaced":
-        click.echo("  被替换的内容：")
+        _say("  被替换的内容：")
         for line in outcome.details:
-            click.echo(f"    {line}")
+            _say(f"    {line}")
     for line in _report(result):
-        click.echo(f"  {line}")
+        _say(f"  {line}")

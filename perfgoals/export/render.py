@@ -16,6 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from perfgoals.export.layout import Row, SheetLayout
 from perfgoals.export.sheetnames import quote_sheet_name
 from perfgoals.export.styles import StyleRegistry
+from perfgoals.text import visible
 
 A4 = 9
 #: Excel keeps at most this many hyperlinks on one worksheet.
@@ -73,9 +74,9 @@ class SheetWriter:
         for cell in row.cells:
             value, link = cell.value, cell.link
             if link is None and value.__class__ is str:
-                # Text, the common case, goes straight to its typed write.
+                # Text, the common case, goes straight to its typed write, made inert.
                 if value:
-                    sheet.write_string(index, cell.col, value, styles[cell.style])
+                    sheet.write_string(index, cell.col, visible(value), styles[cell.style])
                 else:
                     sheet.write_blank(index, cell.col, None, styles[cell.style])
                 continue
@@ -110,9 +111,9 @@ class SheetWriter:
         if page.repeat_rows:
             sheet.repeat_rows(*page.repeat_rows)
         if page.header:
-            sheet.set_header(page.header)
+            sheet.set_header(visible(page.header, one_line=True))
         if page.footer:
-            sheet.set_footer(page.footer)
+            sheet.set_footer(visible(page.footer, one_line=True))
         if layout.tab_color:
             sheet.set_tab_color(layout.tab_color)
         if layout.defined_name:
@@ -135,7 +136,7 @@ def _write(
         # The link text is written as a string; the target is an internal reference to a sheet we named.
         target_sheet, target_cell = link
         sheet.write_url(
-            row, col, f"internal:{quote_sheet_name(target_sheet)}!{target_cell}", style, string=str(value)
+            row, col, f"internal:{quote_sheet_name(target_sheet)}!{target_cell}", style, string=visible(str(value))
         )
     elif value is None or value == "":
         sheet.write_blank(row, col, None, style)
@@ -144,4 +145,4 @@ def _write(
     elif isinstance(value, (Decimal, int, float)):
         sheet.write_number(row, col, value, style)
     else:
-        sheet.write_string(row, col, str(value), style)
+        sheet.write_string(row, col, visible(str(value)), style)

@@ -19,6 +19,7 @@ from perfgoals.export.xlsx import ExportError, ExportSummary, ProgressCallback
 from perfgoals.models import Department, Project
 from perfgoals.reading.amounts import project_amount
 from perfgoals.reading.rows import indicator_value
+from perfgoals.text import visible
 
 JSON_FORMAT = "perfgoals/indicators"
 JSON_VERSION = 1
@@ -37,8 +38,9 @@ def _csv_text(value: Any, *, excel_safe: bool) -> str:
             Decimal(text)
         except ArithmeticError:
             # An apostrophe makes Excel show the text as text instead of evaluating it.
-            return "'" + text
-    return text
+            return "'" + visible(text)
+    # Control characters shown as signs, for people (--raw-csv, for programs, keeps them as typed).
+    return visible(text) if excel_safe else text
 
 
 def write_csv(

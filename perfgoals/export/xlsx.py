@@ -56,6 +56,7 @@ from perfgoals.reading.reconcile import (
     reconcile_department,
 )
 from perfgoals.reading.rounding import CENT, ZERO, Status
+from perfgoals.text import visible
 
 #: Called after each project with (projects done, projects in all or ``None`` when unknown).
 ProgressCallback = Callable[[int, int | None], None]
@@ -253,7 +254,7 @@ class _TableWriter:
                 if item.__class__ is not str:  # an enum's value, say: written as str() shows it
                     lines = max(lines, self._other(row, col, item))
                 elif item:
-                    self._write_string(row, col, item, self._formats[col])
+                    self._write_string(row, col, visible(item), self._formats[col])
                     # Short single-line texts (most cells) need no measuring.
                     if self._wraps[col] and (len(item) > self._short[col] or _BREAKS.search(item)):
                         lines = max(lines, lines_needed(item, self._widths[col]))
@@ -276,10 +277,10 @@ class _TableWriter:
         writer.links += 1
         if writer.links > MAX_LINKS:
             # Past Excel's limit of links per sheet the name is still written, as text.
-            self._write_string(row, col, link.text, self._link_format)
+            self._write_string(row, col, visible(link.text), self._link_format)
         else:
             target = f"internal:{quote_sheet_name(link.sheet)}!{link.cell}"
-            writer.sheet.write_url(row, col, target, self._link_format, string=link.text)
+            writer.sheet.write_url(row, col, target, self._link_format, string=visible(link.text))
 
     def _other(self, row: int, col: int, item: object, cell_format: Any = None) -> int:
         """Write a number, a flag or a str subclass (an enum's value) in ``cell_format`` (the column's
@@ -296,10 +297,10 @@ class _TableWriter:
             if not item:
                 self._write_blank(row, col, None, cell_format)
                 return 1
-            self._write_string(row, col, str(item), cell_format)
+            self._write_string(row, col, visible(str(item)), cell_format)
             return lines_needed(item, self._widths[col]) if self._wraps[col] else 1
         else:
-            self._write_string(row, col, str(item), cell_format)
+            self._write_string(row, col, visible(str(item)), cell_format)
         return 1
 
     def close(self) -> None:

@@ -40,6 +40,7 @@ from perfgoals.money import AmountError, normalise_unit
 from perfgoals.reading.amounts import project_amount
 from perfgoals.reading.money import Money, money_unit, read_money
 from perfgoals.storage import repository as repo
+from perfgoals.text import restore_controls
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: How far down a sheet to look for the 绩效目标 and header rows (rows may have been inserted above).
@@ -168,9 +169,12 @@ def _sheet_for(workbook: Any, entry: _Entry) -> Any | None:
 
 
 def _text(value: Any) -> str:
-    """A cell as text: numbers Excel made of typed digits come back as the digits typed."""
+    """A cell as text: numbers Excel made of typed digits come back as the digits typed, and the
+    control characters the export showed as signs (:func:`perfgoals.text.visible`) as themselves."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return restore_controls(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
