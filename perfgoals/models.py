@@ -15,14 +15,49 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+#: The largest figure perfgoals keeps (in any unit): a thousand trillion, more than any budget holds.
+MAX_FIGURE = Decimal(10) ** 15
+#: The most decimal places a figure keeps (0.000001 万元 is one fen).
+MAX_DECIMALS = 6
+
+
+def _bounded(value: object) -> object:
+    """A figure within the stated range and digit limit; anything else is refused where it enters,
+    before any arithmetic on it (``1e999999999`` would overflow pydantic's own checks)."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        try:
+            value = Decimal(str(value).strip())
+        except ArithmeticError:
+            return value  # not a number: pydantic says so
+    if not isinstance(value, Decimal):
+        return value
+    if not value.is_finite():
+        raise ValueError("金额不是有限的数")
+    if value and value.adjusted() >= 15:
+        raise ValueError("数额超过上限（1000 万亿）")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMALS and value != value.quantize(Decimal(1).scaleb(-MAX_DECIMALS)):
+        raise ValueError(f"小数位数超过 {MAX_DECIMALS} 位")
+    return value
+
+
+def _not_negative(value: Decimal | None) -> Decimal | None:
+    if value is not None and value < 0:
+        raise ValueError("不能为负数")
+    return value
+
 
 #: Decimals serialise as strings so that JSON keeps every digit and the scale as written ("1135.10").
 Amount = Annotated[
     Decimal,
+    BeforeValidator(_bounded),
     PlainSerializer(lambda value: str(value), return_type=str, when_used="json"),
-    Field(json_schema_extra={"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}),
+    Field(json_schema_extra={"type": "string", "pattern": r"^-?\d{1,15}(\.\d{1,6})?$"}),
 ]
+#: A project's amount or a weight: an :data:`Amount` that is never negative.
+NonNegativeAmount = Annotated[Amount, AfterValidator(_not_negative)]
 
 DEFAULT_UNIT = "万元"
 
@@ -79,7 +114,7 @@ class Indicator(_Model):
     value: str = Field("", description="指标值（年度），原文照录")
     basis: str = Field("", description="指标值确定依据")
     mid_term_value: str | None = Field(None, description="实施期指标值")
-    weight: Amount | None = Field(None, description="权重/分值")
+    weight: NonNegativeAmount | None = Field(None, description="权重/分值", le=1000)
     direction: Direction | None = Field(None, description="正向/反向")
     unit: str | None = Field(None, description="度量单位（单独一列时）")
     reference_value: str | None = Field(None, description="上年指标值（结转新年度时保留，供参考）")
@@ -112,7 +147,7 @@ class Project(_Model):
     line_link: LinkStatus | None = Field(None, description="科目关联是否已确认")
     fund_source: FundSource | None = None
     fund_source_detail: str | None = Field(None, description="其他资金来源的说明")
-    budget_amount: Amount | None = None
+    budget_amount: NonNegativeAmount | None = None
     amount_unit: str = DEFAULT_UNIT
     amount_source: AmountSource = AmountSource.ENTERED
     owner: str = ""
@@ -253,9 +288,13 @@ class Department(_Model):
         return next((project for project in self.projects if project.name == name), None)
 
 
+#: The version of the JSON document this release writes and reads.
+FORMAT_VERSION = 1
+
+
 class DocumentMeta(_Model):
     format: str = Field("perfgoals/department", pattern="^perfgoals/department$")
-    format_version: int = 1
+    format_version: int = Field(FORMAT_VERSION, ge=1, le=FORMAT_VERSION)
 
 
 class DepartmentDocument(_Model):

@@ -70,7 +70,10 @@ def parse_amount(text: str) -> Decimal | None:
     if _GROUPED.match(cleaned):
         cleaned = cleaned.replace(",", "")
     if not _NUMBER.match(cleaned):
-        raise AmountError(f"不是金额：{text.strip()!r}")
+        raise AmountError(f"不是金额：{text.strip()[:40]!r}")
+    whole, _, fraction = cleaned.lstrip("+-").partition(".")
+    if len(whole.lstrip("0")) > 15 or len(fraction) > 6:
+        raise AmountError(f"金额位数超过上限（整数最多 15 位、小数最多 6 位）：{text.strip()[:40]!r}")
     try:
         return Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the regex admits only valid literals

@@ -83,6 +83,7 @@ def _report(result: ImportResult) -> list[str]:
 
 def _parse_all(files: tuple[Path, ...]) -> tuple[list[ImportResult], list[Path]]:
     from perfgoals.importers.reading import check_file, import_path
+    from perfgoals.importers.workbook_limits import check_workbook
 
     results: list[ImportResult] = []
     workbooks: list[Path] = []
@@ -92,6 +93,8 @@ def _parse_all(files: tuple[Path, ...]) -> tuple[list[ImportResult], list[Path]]
             check_file(path)  # the same existence and size checks as the other files
             if importlib.util.find_spec(WORKBOOK_MODULE) is None:
                 raise ImportFailure(f"{path}：这个版本还不能导入 .xlsx 工作簿")
+            # Bounded and formula-free, checked before anything is opened or any transaction begins.
+            check_workbook(path)
             workbooks.append(path)
             continue
         result = import_path(path)

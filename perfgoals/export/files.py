@@ -14,7 +14,14 @@ from typing import IO
 from perfgoals.errors import PerfgoalsError
 
 DEFAULT_DIRECTORY = "exports"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+|\.\.+')
+
+
+def safe_file_part(text: str, limit: int) -> str:
+    """``text`` as part of a file name in the export folder: separators, control characters and
+    the dots that would climb out of it (``../../x``) replaced, at most ``limit`` characters."""
+    cleaned = _UNSAFE.sub("_", text).strip(". ")
+    return cleaned[:limit] or "_"
 
 
 class OutputError(PerfgoalsError):
@@ -32,9 +39,10 @@ def default_output_path(
 ) -> Path:
     """``exports/731-2022-20261127-0130.xlsx``: department, year, (project,) local time; never an existing file."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M")
-    parts = [department or "全部部门", str(year) if year else ""]
+    # A code or name is data, not a path: no separator, control character or leading dot survives.
+    parts = [safe_file_part(department, 40) if department else "全部部门", str(year) if year else ""]
     if project:
-        parts.append(_UNSAFE.sub("_", project)[:40])
+        parts.append(safe_file_part(project, 40))
     parts.append(stamp)
     stem = "-".join(part for part in parts if part)
     candidate = directory / f"{stem}.{extension}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -92,6 +93,8 @@ def check_file(path: Path) -> None:
         raise ImportFailure(f"{path}：无法读取（{exc.strerror}）") from None
     if path.is_dir():
         raise ImportFailure(f"{path}：是文件夹，不是文件")
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise ImportFailure(f"{path}：不是普通文件（是管道或设备），不能导入")
     if size > MAX_FILE_BYTES:
         raise ImportFailure(
             f"{path}：文件有 {size / 1024 / 1024:.0f} MB，超过导入上限 {MAX_FILE_BYTES // 1024 // 1024} MB；"

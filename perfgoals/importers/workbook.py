@@ -35,6 +35,8 @@ from perfgoals.export.xlsx import (
     META_HEADER_MINIMUM,
     META_SHEET,
 )
+from perfgoals.importers.errors import ImportFailure
+from perfgoals.importers.workbook_limits import check_workbook
 from perfgoals.models import AmountSource, Department, Direction, GoalTable, Indicator, Project
 from perfgoals.money import AmountError, normalise_unit
 from perfgoals.reading.amounts import project_amount
@@ -83,6 +85,10 @@ def _open(path: Path) -> Any:
         )
     if not magic.startswith(b"PK"):
         raise WorkbookImportError(f"{path.name}：不是 .xlsx 工作簿（文件内容不是 Excel 格式）")
+    try:
+        check_workbook(path)
+    except ImportFailure as exc:
+        raise WorkbookImportError(str(exc)) from None
     try:
         return openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, EOFError):
