@@ -81,9 +81,13 @@ class Framework:
         return [(l1.name, l2.name) for l1 in self.level1 for l2 in l1.level2 if l2.cost]
 
 
+#: Points a self-evaluation or a weighted table writes after a label: 产出指标(50分), 效益指标（30 分）.
+_POINTS = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$|\d+(?:\.\d+)?分$")
+
+
 def _clean(label: str) -> str:
-    text = unicodedata.normalize("NFKC", label)
-    return re.sub(r"\s+", "", text)
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", label))
+    return _POINTS.sub("", text) or text
 
 
 def _load_catalogue() -> dict[str, Any]:
@@ -112,6 +116,12 @@ def frameworks() -> dict[str, Framework]:
             entry["id"], entry["name"], entry["source"], level1, variants1, variants2
         )
     return result
+
+
+@cache
+def cost_level1_from_year() -> int:
+    """The first budget year in which 成本指标 is a 一级 (财预〔2021〕101号), as the catalogue states it."""
+    return int(_load_catalogue()["cost_level1_from_year"])
 
 
 def get_framework(framework_id: str) -> Framework:

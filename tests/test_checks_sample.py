@@ -218,6 +218,8 @@ SAMPLE_MUTATIONS: dict[str, Mutation] = {
     "PG410": _set(CHANGSHE, "数量指标", "value", "≥"),
     "PG411": lambda d: setattr(project(d, KEPU).goal.indicators[0], "weight", D("50")),
     "PG412": _set("老科学工作者协会工作经费", "数量指标", "mid_term_value", "≥5场"),
+    "PG414": lambda d: setattr(d, "year", 2023),  # the sample's 成本指标 sit under 产出指标, as in 2015's framework
+    "PG415": _set(CHANGSHE, "时效指标", "value", "≥280人"),
     "PG501": lambda d: project(d, KEPU).goal.indicators.append(project(d, KEPU).goal.indicators[0].model_copy()),
     "PG502": lambda d: setattr(project(d, FUPIN), "goal", project(d, XIANGCUN).goal.model_copy(deep=True)),
     "PG503": lambda d: setattr(project(d, FUPIN), "name", XIANGCUN),

@@ -248,8 +248,18 @@ FIRES: list[tuple[str, Mutation, str, Severity | None]] = [
     ("PG409 见说明 as basis", set_field("质量指标", "basis", "见说明"), "PG409", None),
     ("PG409 无 as value", set_value("社会效益指标", "无"), "PG409", None),
     ("PG410 a bare comparator", set_value("数量指标", "≥"), "PG410", None),
+    ("PG414 成本指标 under 产出指标 in 2023",
+     chain(lambda d: setattr(d, "year", 2023), set_field("时效指标", "level2", "时效指标")), "PG414", None),
+    ("PG415 按时发放 counted in 人/年",
+     _add_row(Indicator(level1="产出指标", level2="时效指标", level3="补助按时发放", description="按时发放补助",
+                        value="≥1人/年", basis="年初工作计划")), "PG415", None),
+    ("PG415 a rate counted in 次",
+     _add_row(Indicator(level1="产出指标", level2="质量指标", level3="问题整改率", description="问题整改",
+                        value="≥5次", basis="历史标准")), "PG415", None),
     ("PG411 weights that add up to 110", _weights("20", "20", "10", "20", "30", "10"), "PG411", None),
     ("PG411 weights on some rows only", _weights("50", None, None, None, "30", "10"), "PG411", None),
+    ("PG411 weights adding to 90 with nothing said of 预算执行率",
+     _weights("20", "10", "10", "10", "30", "10"), "PG411", None),
     ("PG412 annual above mid-term", lambda d: setattr(row(d, "数量指标"), "mid_term_value", "≥10次"), "PG412", None),
     ("PG501 same 三级 twice", _add_row(Indicator(level1="产出指标", level2="数量指标", level3="活动开展次数",
                                                  description="社区活动次数", value="≥10次", basis="年初工作计划")),
@@ -268,7 +278,7 @@ def test_rule_fires(mutation: Mutation, code: str, severity: Severity | None) ->
     assert {finding.severity for finding in found} == {expected}
     for finding in found:
         assert finding.message and not finding.accepted
-        assert finding.location.department == "901" and finding.location.year == 2022
+        assert finding.location.department == "901" and finding.location.year in (2022, 2023)
 
 
 # Real forms a rule must leave alone: (case id, mutation, code that must not fire)
@@ -330,7 +340,31 @@ QUIET: list[tuple[str, Mutation, str]] = [
      _add_row(Indicator(level1="产出指标", level2="质量指标", level3="安全事故次数", description="全年安全事故",
                         value="0次", basis="历史标准")), "PG409"),
     ("PG410 电费单到达时间-like qualitative", set_value("时效指标", "按期进行电费缴纳"), "PG410"),
-    ("PG411 weights adding to 90", _weights("20", "10", "10", "10", "30", "10"), "PG411"),
+    ("PG411 weights adding to 90, 预算执行率 counted apart in its own row",
+     chain(_weights("20", "10", "10", "10", "30", "10"),
+           _add_row(Indicator(level1="效益指标", level2="经济效益指标", level3="预算执行率",
+                              description="预算资金执行情况（10分，另计）", value="≥90%", basis="预算文本"))),
+     "PG411"),
+    ("PG411 weights adding to 90, 预算执行率 counted apart in the goal",
+     chain(_weights("20", "10", "10", "10", "30", "10"),
+           lambda d: setattr(d.projects[0].goal, "goal_text", "完成年度任务；预算执行率另计10分")), "PG411"),
+    ("PG414 成本指标 under 产出指标 in 2022 (the 2015 framework still applies)", lambda d: None, "PG414"),
+    ("PG414 成本指标 as a 一级 in 2023",
+     chain(lambda d: setattr(d, "year", 2023),
+           lambda d: [row.__setattr__("level1", "成本指标") or row.__setattr__("level2", "经济成本指标")
+                      for project in d.projects for row in project.goal.indicators if row.level2 == "成本指标"]),
+     "PG414"),
+    ("PG415 开馆时间 as a duration in days",
+     _add_row(Indicator(level1="产出指标", level2="时效指标", level3="开馆时间", description="全年开馆",
+                        value="≥280天", basis="年初工作计划")), "PG415"),
+    ("PG415 满意度 as a score", set_value("服务对象满意度指标", "≥90分"), "PG415"),
+    ("PG415 a rate in per cent", set_value("质量指标", "≥95%"), "PG415"),
+    ("PG404 预算执行率 ≥90% filed under 成本指标",
+     _add_row(Indicator(level1="产出指标", level2="成本指标", level3="预算执行率", description="资金执行",
+                        value="≥90%", basis="预算文本")), "PG404"),
+    ("PG304 一级 with its points, 产出指标(50分)", set_field("数量指标", "level1", "产出指标(50分)"), "PG304"),
+    ("PG308 a stand-alone table has no department goal",
+     chain(lambda d: setattr(d.goals, "overall", ""), lambda d: setattr(d, "budget_lines", [])), "PG308"),
     ("PG411 weights adding to 100", _weights("20", "10", "10", "10", "30", "20"), "PG411"),
     ("PG412 annual under mid-term", lambda d: setattr(row(d, "数量指标"), "mid_term_value", "≥60次"), "PG412"),
     ("PG412 rates may be equal", lambda d: setattr(row(d, "质量指标"), "mid_term_value", "≥90%"), "PG412"),

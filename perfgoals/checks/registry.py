@@ -55,6 +55,8 @@ from perfgoals.checks.rules.pg409_placeholder import Placeholder
 from perfgoals.checks.rules.pg410_unrecognised_value import UnrecognisedValue
 from perfgoals.checks.rules.pg411_weights import Weights
 from perfgoals.checks.rules.pg412_annual_above_midterm import AnnualAboveMidTerm
+from perfgoals.checks.rules.pg414_cost_under_output import CostUnderOutput
+from perfgoals.checks.rules.pg415_unit_misfit import UnitMisfit
 from perfgoals.checks.rules.pg501_duplicate_indicator import DuplicateIndicator
 from perfgoals.checks.rules.pg502_duplicate_table import DuplicateTable
 from perfgoals.checks.rules.pg503_duplicate_project import DuplicateProjectName
@@ -107,6 +109,8 @@ RULES: tuple[Rule, ...] = (
     UnrecognisedValue(),
     Weights(),
     AnnualAboveMidTerm(),
+    CostUnderOutput(),
+    UnitMisfit(),
     DuplicateIndicator(),
     DuplicateTable(),
     DuplicateProjectName(),

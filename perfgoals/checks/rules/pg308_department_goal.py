@@ -11,7 +11,8 @@ from perfgoals.checks.vocabulary import clean
 
 
 class EmptyDepartmentGoal(DepartmentRule):
-    """检查内容：部门有项目绩效目标表，但“部门整体绩效目标”为空。
+    """检查内容：部门预算公开（有预算表和项目绩效目标表）中，“部门整体绩效目标”为空。
+    单独报送的项目目标表不带部门整体目标，不检查。
 
     为什么重要：部门预算公开要求同时公开部门整体绩效目标；项目目标应服务于它。
 
@@ -25,5 +26,6 @@ class EmptyDepartmentGoal(DepartmentRule):
     title = "部门整体绩效目标为空"
 
     def check_department(self, ctx: CheckContext) -> Iterator[Issue]:
-        if ctx.project_list and not clean(ctx.department.goals.overall):
+        # A stand-alone goal table comes without budget tables, and without the department's goals.
+        if ctx.project_list and ctx.department.budget_lines and not clean(ctx.department.goals.overall):
             yield Issue("部门整体绩效目标为空", hint="填写部门年度总体绩效目标。", field="goals")

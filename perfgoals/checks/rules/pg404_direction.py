@@ -22,9 +22,10 @@ _LOWER = (Comparator.GE, Comparator.GT)
 
 
 def lower_is_better(row: RowFacts) -> bool:
-    if row.is_cost or contains_any(row.name_text, LOWER_IS_BETTER_WORDS):
+    if contains_any(row.name_text, LOWER_IS_BETTER_WORDS):
         return True
-    return row.parsed.kind is ValueKind.MONEY and contains_any(row.name_text, MONEY_WORDS)
+    # A cost row keeps money low; a rate in it (预算执行率 ≥90%, filed under 成本指标) is no ceiling.
+    return row.parsed.kind is ValueKind.MONEY and (row.is_cost or contains_any(row.name_text, MONEY_WORDS))
 
 
 def higher_is_better(row: RowFacts) -> bool:

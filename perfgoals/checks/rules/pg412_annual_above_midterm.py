@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from perfgoals.checks.base import Issue, RowRule
 from perfgoals.checks.context import RowEnv, RowFacts
 from perfgoals.checks.findings import Severity
-from perfgoals.values import Comparator, ValueKind, parse_value
+from perfgoals.reading.rows import read_value
+from perfgoals.values import Comparator, ValueKind
 
 
 class AnnualAboveMidTerm(RowRule):
@@ -28,7 +29,7 @@ class AnnualAboveMidTerm(RowRule):
     def check_row(self, row: RowFacts, env: RowEnv) -> Iterator[Issue]:
         if not row.mid_term_value or row.blank:
             return
-        annual, whole = row.parsed, parse_value(row.mid_term_value)
+        annual, whole = row.parsed, read_value(row.mid_term_value, row.unit)  # with its unit column too
         if annual.kind is not whole.kind or annual.comparator is Comparator.LT:
             return
         if annual.kind is ValueKind.MONEY and annual.amount_wan is not None and whole.amount_wan is not None:
