@@ -1,4 +1,4 @@
-"""A database made by the first release opens in this one without loss."""
+"""A database made by the first release opens in this one without loss; migrations go down and up again."""
 
 from __future__ import annotations
 
@@ -6,10 +6,20 @@ import shutil
 from pathlib import Path
 
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
 
 from perfgoals.documents import dump_document, parse_document
+from perfgoals.models import Project
 from perfgoals.storage import repository as repo
-from perfgoals.storage.db import SCHEMA_HEAD, head_revision, open_database, read_session
+from perfgoals.storage.db import (
+    SCHEMA_HEAD,
+    current_revision,
+    head_revision,
+    migrate,
+    open_database,
+    read_session,
+    write_session,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -68,3 +78,63 @@ def test_revision_0003_downgrades_to_0002_by_dropping_its_columns(tmp_path: Path
         indicator_columns = {column["name"] for column in inspect(connection).get_columns("indicator")}
     assert not {"implementing_unit", "mid_term_goal_text"} & project_columns
     assert "method" not in indicator_columns
+
+
+def _sample_with_bin(url: str) -> tuple[Engine, int, Project]:
+    """The sample department at this release's schema, with its first project in the recycle bin."""
+    from perfgoals.importers import demo_department
+
+    engine = open_database(url)
+    with write_session(engine) as session:
+        department_id = repo.save_department(session, department=demo_department(), user="样例")
+    with read_session(engine) as session:
+        binned = repo.load_department(session, department_id=department_id).projects[0]
+    return engine, department_id, binned
+
+
+def _rows(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("project", "indicator", "acceptance", "change_log", "budget_line")
+        }
+
+
+def test_revision_0004_downgrades_and_upgrades_the_sample_without_loss(db_url: str) -> None:
+    engine, department_id, _ = _sample_with_bin(db_url)
+    with read_session(engine) as session:
+        before = dump_document(repo.load_department(session, department_id=department_id))
+    rows = _rows(engine)
+    migrate(engine, "0003", downgrade=True)
+    with engine.connect() as connection:
+        assert current_revision(connection) == "0003"
+        assert "deleted_at" not in {c["name"] for c in inspect(connection).get_columns("project")}
+    assert _rows(engine) == rows  # the rebuild of the project table cascaded nothing
+    migrate(engine, "head")
+    assert _rows(engine) == rows
+    with read_session(engine) as session:
+        assert dump_document(repo.load_department(session, department_id=department_id)) == before
+    engine.dispose()
+
+
+def test_downgrading_0004_turns_the_bin_into_marked_projects(db_url: str) -> None:
+    engine, department_id, binned = _sample_with_bin(db_url)
+    with write_session(engine) as session:
+        repo.delete_project(session, project_id=binned.id or 0, user="乙")
+        # The name is taken again by a live project: the binned one must not clash on the way down.
+        repo.add_project(session, department_id=department_id, project=Project(name=binned.name), user="乙")
+    rows = _rows(engine)
+    migrate(engine, "0003", downgrade=True)
+    assert _rows(engine) == rows
+    with engine.connect() as connection:
+        names = [name for (name,) in connection.execute(text("SELECT name FROM project ORDER BY position"))]
+        kept = connection.execute(
+            text("SELECT count(*) FROM indicator WHERE project_id = :id"), {"id": binned.id}
+        ).scalar_one()
+    assert names[0] == f"{binned.name}（已删除）" and names.count(binned.name) == 1
+    assert kept == len(binned.goal.indicators)
+    migrate(engine, "head")
+    with read_session(engine) as session:
+        department = repo.load_department(session, department_id=department_id)
+    assert department.projects[0].goal.indicators == binned.goal.indicators
+    engine.dispose()

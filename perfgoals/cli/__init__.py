@@ -40,6 +40,8 @@ COMMAND_MODULES: dict[str, str] = {
     "export": "perfgoals.cli.exporting",
     "tui": "perfgoals.cli.interactive",
     "rollover": "perfgoals.cli.rollover",
+    "trash": "perfgoals.cli.trash",
+    "restore": "perfgoals.cli.trash",
 }
 
 

@@ -171,6 +171,7 @@ def history(state: AppState, department: str | None, year: int | None, limit: in
         "import": "导入",
         "demo": "示例",
         "rollover": "结转",
+        "restore": "恢复",
     }
     for change in changes:
         when = change.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")

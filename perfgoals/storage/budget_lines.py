@@ -171,7 +171,8 @@ def upsert_budget_line(
             .where(
                 col(ProjectRow.department_id) == department_id, col(ProjectRow.budget_line_code) == old_code
             )
-            .values(budget_line_code=line.code)
+            # A new revision: an open draft still holding the old code merges the new one in on save.
+            .values(budget_line_code=line.code, revision=col(ProjectRow.revision) + 1)
         )
     repo.record_change(
         session,
@@ -413,7 +414,11 @@ def delete_budget_line(session: Session, *, department_id: int, code: str, user:
     linked = session.execute(
         select(func.count())
         .select_from(ProjectRow)
-        .where(col(ProjectRow.department_id) == department_id, col(ProjectRow.budget_line_code) == code)
+        .where(
+            col(ProjectRow.department_id) == department_id,
+            col(ProjectRow.budget_line_code) == code,
+            col(ProjectRow.deleted_at).is_(None),  # the bin does not hold lines up
+        )
     ).scalar_one()
     if linked:
         raise BudgetLineError(f"有 {linked} 个项目挂在科目 {code} 下，请先把它们改挂到其他科目")

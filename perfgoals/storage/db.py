@@ -168,7 +168,7 @@ def head_revision() -> str:
 
 #: This release's schema revision; a test keeps it equal to the newest Alembic revision.  Knowing it
 #: lets an up-to-date database open without importing Alembic (a noticeable part of start-up).
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -199,14 +199,46 @@ def ensure_schema(engine: Engine) -> None:
                 raise DatabaseUnavailable(
                     f"数据库 {describe_url(url)} 含有 perfgoals 的表，但没有结构版本记录。"
                 )
-        from alembic import command
-
-        with writer(engine).begin() as connection:
-            command.upgrade(_alembic_config(connection), "head")
+        migrate(engine, "head")
     except StorageError:
         raise
     except (OperationalError, DBAPIError) as exc:
         raise translate_error(exc, url) from None
+
+
+class MigrationFailed(StorageError):
+    pass
+
+
+def migrate(engine: Engine, revision: str, *, downgrade: bool = False) -> None:
+    """Upgrade (or ``downgrade``) the schema to ``revision`` in one transaction.
+
+    On SQLite, altering a table means rebuilding it (Alembic's batch mode), and dropping the old copy
+    with foreign keys on would cascade its deletes to the child rows.  So foreign keys are turned off
+    for the migration (SQLite ignores the pragma inside a transaction, hence before it), checked with
+    ``PRAGMA foreign_key_check`` before committing, and turned back on whatever happens.
+    """
+    from alembic import command
+
+    step = command.downgrade if downgrade else command.upgrade
+    with writer(engine).connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw: Any = connection.connection.driver_connection if sqlite else None
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                step(_alembic_config(connection), revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise MigrationFailed(
+                            f"数据库结构升级后有 {len(broken)} 行引用了不存在的数据（如表 {broken[0][0]}），"
+                            "已撤销升级，数据库保持原样。"
+                        )
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def open_database(db: str | None = None) -> Engine:

@@ -3,6 +3,15 @@
 Every function takes the caller's session and keyword-only arguments; the caller owns the transaction
 (:func:`perfgoals.storage.db.write_session`).  Loading is a fixed number of statements whatever the
 size of the department (no N+1): one per table, the children fetched with ``IN`` and grouped here.
+
+Deleting a project moves it to the recycle bin (:mod:`perfgoals.storage.trash`): its row and goal table
+stay, marked who deleted it and when.  Everything here that lists, loads, counts or checks projects
+sees live projects only; a save over a project in the bin raises :class:`ProjectDeleted`.  Deleting
+and restoring each add one to the project's revision, so a draft opened before either conflicts on
+save rather than writing silently.
+
+Every write records a history entry (:func:`record_change`), which on PostgreSQL also sends the
+change to listening processes in the same transaction (:mod:`perfgoals.storage.changes`).
 """
 
 from __future__ import annotations
@@ -43,6 +52,7 @@ from perfgoals.models import (
     SummaryTable,
     ThreePublicRow,
 )
+from perfgoals.storage.changes import publish
 from perfgoals.storage.db import StorageError
 from perfgoals.storage.tables import (
     AcceptanceRow,
@@ -80,6 +90,40 @@ class RevisionConflict(StorageError):
 
 
 @dataclass(frozen=True, slots=True)
+class TrashEntry:
+    """A project in the recycle bin, with the department-year it belongs to."""
+
+    project_id: int
+    name: str
+    department_id: int
+    department_code: str
+    department_name: str
+    year: int
+    deleted_at: datetime
+    deleted_by: str
+    revision: int
+    indicators: int
+
+    @property
+    def department_label(self) -> str:
+        return f"{self.department_code} {self.department_name}（{self.year}年）"
+
+
+class ProjectDeleted(NotFound):
+    """The project was moved to the recycle bin (by someone else): nothing was written.
+
+    ``entry`` says who and when; ``project`` is the version in the bin.  The draft can be saved as a
+    new project (:func:`perfgoals.storage.trash.save_project_as_new`) or the project restored
+    (:func:`perfgoals.storage.trash.restore_project`) and the draft then merged into it.
+    """
+
+    def __init__(self, message: str, *, entry: TrashEntry, project: Project) -> None:
+        super().__init__(message)
+        self.entry = entry
+        self.project = project
+
+
+@dataclass(frozen=True, slots=True)
 class DepartmentKey:
     id: int
     code: str
@@ -99,6 +143,7 @@ def list_departments(session: Session, *, year: int | None = None) -> list[Depar
     """Every department-year in the database (or of ``year``), with its number of projects."""
     counts = (
         select(col(ProjectRow.department_id), func.count().label("n"))
+        .where(_live())
         .group_by(col(ProjectRow.department_id))
         .subquery()
     )
@@ -358,6 +403,11 @@ _PROJECT_COLUMNS = (
 _ACCEPTANCE_COLUMNS = ("department_id", "project_id", "code", "reason", "accepted_by", "accepted_at")
 
 
+def _live() -> Any:
+    """The condition of a live project (not in the recycle bin)."""
+    return col(ProjectRow.deleted_at).is_(None)
+
+
 def _select_columns(table: Any, names: Sequence[str]) -> list[Any]:
     columns = table.__table__.c
     return [columns[name] for name in names]
@@ -376,10 +426,10 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
     if missing:
         raise NotFound(f"找不到编号为 {missing[0]} 的部门")
 
-    def children(table: Any, names: Sequence[str], order: Any) -> list[Any]:
+    def children(table: Any, names: Sequence[str], order: Any, *where: Any) -> list[Any]:
         statement = (
             select(*_select_columns(table, names))
-            .where(table.department_id.in_(ids))
+            .where(table.department_id.in_(ids), *where)
             .order_by(table.department_id, order)
         )
         return _driver_rows(connection, statement)
@@ -510,7 +560,7 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
     indicator_statement = (
         select(col(IndicatorRow.project_id), *_select_columns(IndicatorRow, _INDICATOR_FIELDS))
         .join(ProjectRow, col(ProjectRow.id) == col(IndicatorRow.project_id))
-        .where(col(ProjectRow.department_id).in_(ids))
+        .where(col(ProjectRow.department_id).in_(ids), _live())
         .order_by(col(IndicatorRow.project_id), col(IndicatorRow.position))
     )
     directions = {direction.value: direction for direction in Direction}
@@ -549,7 +599,7 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
         department_id, project_id, name, code, budget_line_code, line_link, fund_source, fund_source_detail,
         budget_amount, amount_unit, amount_source, owner, status, notes, goal_text, revision,
         implementing_unit, mid_term_goal_text,
-    ) in children(ProjectRow, _PROJECT_COLUMNS, col(ProjectRow.position)):  # fmt: skip
+    ) in children(ProjectRow, _PROJECT_COLUMNS, col(ProjectRow.position), _live()):  # fmt: skip
         goal = _adopt(
             GoalTable,
             {
@@ -624,11 +674,18 @@ def load_department(session: Session, *, department_id: int) -> Department:
     return load_departments(session, department_ids=[department_id])[0]
 
 
-def load_project(session: Session, *, project_id: int) -> Project:
-    """One project with its goal table, in three statements."""
+def load_project(session: Session, *, project_id: int, include_deleted: bool = False) -> Project:
+    """One live project with its goal table, in three statements.
+
+    A project in the recycle bin raises :class:`ProjectDeleted` (it is loaded with ``include_deleted``).
+    """
     row = session.execute(select(*_columns(ProjectRow)).where(col(ProjectRow.id) == project_id)).first()
     if row is None:
-        raise NotFound(f"找不到编号为 {project_id} 的项目（可能已被他人删除）")
+        raise NotFound(f"找不到编号为 {project_id} 的项目（可能已被他人彻底删除）")
+    if row.deleted_at is not None and not include_deleted:
+        project = load_project(session, project_id=project_id, include_deleted=True)
+        entry = trash_entry(session, project_id=project_id)
+        raise ProjectDeleted(_deleted_message(entry), entry=entry, project=project)
     indicator_rows = session.execute(
         select(*_columns(IndicatorRow))
         .where(col(IndicatorRow.project_id) == project_id)
@@ -775,7 +832,8 @@ def record_change(
     before: Any = None,
     after: Any = None,
 ) -> None:
-    """Add one entry to the change history (in the caller's transaction)."""
+    """Add one entry to the change history (in the caller's transaction); on PostgreSQL, listening
+    processes hear of it when the transaction commits (:mod:`perfgoals.storage.changes`)."""
     if department_id is not None and not department_key:
         # The key (code/year) lets the history of a department-year survive its replacement.
         found = session.execute(
@@ -799,6 +857,16 @@ def record_change(
                 "after": after,
             }
         ],
+    )
+    publish(
+        session,
+        department_id=department_id,
+        department_key=department_key,
+        project_id=project_id,
+        entity=entity,
+        action=action,
+        user=user,
+        after=after,
     )
 
 
@@ -969,7 +1037,9 @@ def save_project(session: Session, *, project: Project, expected_revision: int, 
     """Save a project's fields and goal table over revision ``expected_revision``.
 
     If someone else saved it since (the stored revision differs), nothing is written and
-    :class:`RevisionConflict` carries their version.  Returns the project as saved, revision + 1.
+    :class:`RevisionConflict` carries their version; a project in the recycle bin raises
+    :class:`ProjectDeleted`.  Returns the project as saved, revision + 1.  This is the only way a
+    goal table is written over; :func:`perfgoals.storage.merging.merge_and_save` builds on it.
     """
     if project.id is None:
         raise NotFound("项目尚未保存到数据库")
@@ -977,7 +1047,7 @@ def save_project(session: Session, *, project: Project, expected_revision: int, 
     new_revision = expected_revision + 1
     result = session.execute(
         update(ProjectRow)
-        .where(col(ProjectRow.id) == project.id, col(ProjectRow.revision) == expected_revision)
+        .where(col(ProjectRow.id) == project.id, col(ProjectRow.revision) == expected_revision, _live())
         .values(
             {
                 key: value
@@ -994,6 +1064,8 @@ def save_project(session: Session, *, project: Project, expected_revision: int, 
         )
     )
     if cast(CursorResult[Any], result).rowcount != 1:
+        # Read again: a concurrent save or deletion may have landed since ``current`` was read.
+        current = load_project(session, project_id=project.id)
         raise RevisionConflict(
             f"项目“{project.name}”已被 {current.goal.revision and _last_editor(session, project.id)} "
             f"保存为第 {current.goal.revision} 版（你打开的是第 {expected_revision} 版），未保存。",
@@ -1026,11 +1098,69 @@ def _last_editor(session: Session, project_id: int) -> str:
     return editor or "他人"
 
 
+def _deleted_message(entry: TrashEntry) -> str:
+    when = entry.deleted_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return (
+        f"项目“{entry.name}”已被 {entry.deleted_by or '他人'} 于 {when} 删除（在回收站中，编号 {entry.project_id}），"
+        "未保存：可另存为新项目，或先恢复再保存。"
+    )
+
+
+def trash_entries(session: Session, *, where: Sequence[Any] = ()) -> list[TrashEntry]:
+    """The projects in the bin matching ``where`` (conditions on ProjectRow/DepartmentRow), newest first."""
+    counts = (
+        select(col(IndicatorRow.project_id), func.count().label("n"))
+        .group_by(col(IndicatorRow.project_id))
+        .subquery()
+    )
+    statement = (
+        select(
+            col(ProjectRow.id),
+            col(ProjectRow.name),
+            col(ProjectRow.department_id),
+            col(DepartmentRow.code),
+            col(DepartmentRow.name),
+            col(DepartmentRow.year),
+            col(ProjectRow.deleted_at),
+            col(ProjectRow.deleted_by),
+            col(ProjectRow.revision),
+            counts.c.n,
+        )
+        .join(DepartmentRow, col(DepartmentRow.id) == col(ProjectRow.department_id))
+        .outerjoin(counts, counts.c.project_id == col(ProjectRow.id))
+        .where(col(ProjectRow.deleted_at).is_not(None), *where)
+        .order_by(col(ProjectRow.deleted_at).desc(), col(ProjectRow.id).desc())
+    )
+    return [
+        TrashEntry(
+            project_id=row[0],
+            name=row[1],
+            department_id=row[2],
+            department_code=row[3],
+            department_name=row[4],
+            year=row[5],
+            deleted_at=row[6],
+            deleted_by=row[7],
+            revision=row[8],
+            indicators=row[9] or 0,
+        )
+        for row in session.execute(statement)
+    ]
+
+
+def trash_entry(session: Session, *, project_id: int) -> TrashEntry:
+    """The bin's entry for ``project_id``; :class:`NotFound` when it is not in the bin."""
+    found = trash_entries(session, where=[col(ProjectRow.id) == project_id])
+    if not found:
+        raise NotFound(f"回收站中没有编号为 {project_id} 的项目")
+    return found[0]
+
+
 def add_project(session: Session, *, department_id: int, project: Project, user: str) -> Project:
-    """Add a project at the end of the department's list; its name must be new there."""
+    """Add a project at the end of the department's list; its name must be new among its live projects."""
     clash = session.execute(
         select(col(ProjectRow.id)).where(
-            col(ProjectRow.department_id) == department_id, col(ProjectRow.name) == project.name
+            col(ProjectRow.department_id) == department_id, col(ProjectRow.name) == project.name, _live()
         )
     ).first()
     if clash is not None:
@@ -1055,11 +1185,26 @@ def add_project(session: Session, *, department_id: int, project: Project, user:
 
 
 def delete_project(session: Session, *, project_id: int, user: str) -> None:
+    """Move a live project to the recycle bin (restorable with :func:`perfgoals.storage.trash.restore_project`).
+
+    Its row and goal table stay; its revision goes up by one, so an open draft of it cannot be saved
+    over it.  Raises :class:`ProjectDeleted` when it is already in the bin.
+    """
     project = load_project(session, project_id=project_id)
     department_id = session.execute(
         select(col(ProjectRow.department_id)).where(col(ProjectRow.id) == project_id)
     ).scalar_one()
-    session.execute(delete(ProjectRow).where(col(ProjectRow.id) == project_id))
+    session.execute(
+        update(ProjectRow)
+        .where(col(ProjectRow.id) == project_id)
+        .values(
+            deleted_at=utcnow(),
+            deleted_by=user,
+            revision=col(ProjectRow.revision) + 1,
+            updated_at=utcnow(),
+            updated_by=user,
+        )
+    )
     record_change(
         session,
         user=user,

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from perfgoals.storage.types import ExactDecimal, JsonText
@@ -140,9 +140,23 @@ class ProcurementItemRow(SQLModel, table=True):
     sme_reserved: Decimal | None = _money()
 
 
+#: Which projects are live: a deleted project stays in its row, in the recycle bin (revision 0004).
+LIVE_PROJECT = "deleted_at IS NULL"
+
+
 class ProjectRow(SQLModel, table=True):
     __tablename__ = "project"
-    __table_args__ = (UniqueConstraint("department_id", "name", name="uq_project_name"),)
+    # A name is unique among a department's live projects; the bin may hold the same name (several times).
+    __table_args__ = (
+        Index(
+            "uq_project_name_live",
+            "department_id",
+            "name",
+            unique=True,
+            sqlite_where=text(LIVE_PROJECT),
+            postgresql_where=text(LIVE_PROJECT),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     department_id: int = _parent("department")
@@ -166,6 +180,9 @@ class ProjectRow(SQLModel, table=True):
     # Added by revision 0003: the server default fills the rows written before it.
     implementing_unit: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     mid_term_goal_text: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # Added by revision 0004: set when the project is moved to the recycle bin, cleared on restore.
+    deleted_at: datetime | None = Field(default=None)
+    deleted_by: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
 
 
 class IndicatorRow(SQLModel, table=True):

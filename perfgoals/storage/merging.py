@@ -1,0 +1,80 @@
+"""Saving a draft whoever saved meanwhile: revision-checked, merged cell by cell, never overwriting.
+
+:func:`merge_and_save` is how the TUI saves a project (ctrl+s, quitting with saves, undo/redo
+included): the revision it is checked against is always ``base.goal.revision``, the revision the
+draft (:class:`perfgoals.merge.Draft`) started from, never one tracked beside it.
+
+``merge_and_save(session, base=, mine=, user=) -> Saved | NeedsChoice | Deleted``:
+
+- :class:`Saved`: written.  ``project`` is the saved version (the new base of a clean draft);
+  ``merged`` is set when someone had saved meanwhile and their cells were merged in without a
+  question (``merged.taken_from_theirs`` lists them, for the status line).
+- :class:`NeedsChoice`: someone saved meanwhile and both changed some cells differently; **nothing was
+  written**.  Show ``merge.conflicts`` (:class:`perfgoals.tui.screens.merge.MergeDialog`), then make the
+  draft ``Draft(base=merge.theirs, mine=merge.resolve(choices))`` — push it as an undo step — and call
+  :func:`merge_and_save` again with it (someone may have saved once more).  Postponing keeps the old
+  draft: the next save asks again.
+- :class:`Deleted`: the project is in the recycle bin; nothing was written.  Offer
+  :func:`perfgoals.storage.trash.save_project_as_new` (``entry``/``project`` say who deleted what), or
+  :func:`perfgoals.storage.trash.restore_project` followed by :func:`merge_and_save` with the same
+  draft (restoring adds a revision, so the draft is merged into the restored version).
+
+An undo step that goes back past a merge also restores the older base: its save conflicts with the
+saved version again (a :class:`NeedsChoice`, or a merge taking the other side's cells), so undo can
+never write a stale revision over a colleague's cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from perfgoals.merge import MergeResult, merge_projects, same_content
+from perfgoals.models import Project
+from perfgoals.storage import repository as repo
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    project: Project
+    merged: MergeResult | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsChoice:
+    merge: MergeResult
+
+    @property
+    def theirs(self) -> Project:
+        return self.merge.theirs
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    entry: repo.TrashEntry
+    project: Project  # the version in the bin
+    message: str
+
+
+SaveOutcome = Saved | NeedsChoice | Deleted
+
+
+def merge_and_save(session: Session, *, base: Project, mine: Project, user: str) -> SaveOutcome:
+    """Save ``mine`` over the revision of ``base``, merging a newer saved version (module docstring)."""
+    if mine.id is None or base.id != mine.id:
+        raise repo.NotFound("草稿与它所依据的项目不一致，无法保存")
+    try:
+        return Saved(repo.save_project(session, project=mine, expected_revision=base.goal.revision, user=user))
+    except repo.ProjectDeleted as deleted:
+        return Deleted(deleted.entry, deleted.project, str(deleted))
+    except repo.RevisionConflict as conflict:
+        theirs = conflict.current
+    merge = merge_projects(base, mine, theirs)
+    if not merge.clean:
+        return NeedsChoice(merge)
+    merged = merge.project
+    if same_content(merged, theirs):  # nothing of mine is left to write
+        return Saved(theirs, merge)
+    saved = repo.save_project(session, project=merged, expected_revision=theirs.goal.revision, user=user)
+    return Saved(saved, merge)
