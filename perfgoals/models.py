@@ -119,15 +119,91 @@ class Indicator(_Model):
     unit: str | None = Field(None, description="度量单位（单独一列时）")
     reference_value: str | None = Field(None, description="上年指标值（结转新年度时保留，供参考）")
     method: str | None = Field(None, description="计算方法/评分标准，原文照录（多列时以“；”连接）")
+    nature: str | None = Field(
+        None,
+        description="指标性质（≥ ≤ = 定性 …），单独一列时原文照录；指标值里不含它，读取数值时与指标值合读",
+    )
+    mid_term_level2: str | None = Field(
+        None, description="实施期一组的二级指标（实施期与年度两组并列、且与年度的二级不同时）"
+    )
+    mid_term_level3: str | None = Field(
+        None, description="实施期一组的三级指标（实施期与年度两组并列、且与年度的三级不同时）"
+    )
+    standard: str | None = Field(None, description="绩效标准，原文照录")
+    expected_value: str | None = Field(None, description="当年预期实现值，原文照录")
+    extra: dict[str, str] = Field(
+        default_factory=dict, description="没有专门字段的列：表头原文 → 单元格原文（导出时按表头放回）"
+    )
+
+
+class LayoutFamily(StrEnum):
+    """The layout family a goal table came in (see :class:`GoalTable` ``layout``)."""
+
+    NATIONAL = "national"  # 一级 · 二级 · 三级 · 指标值 · 依据 (and its variants): the 2021 template, most local ones
+    CENTRAL = "central"  # the central template: a project block (主管部门及代码, 项目资金 …) above the indicators
+    TWO_GROUPS = "two_groups"  # 88号 申报表: 实施期 二级 · 三级 · 指标值, then 年度 ones, side by side per row
+    SICHUAN = "sichuan"  # 单位名称 · 项目名称 · 预算数 · 年度目标 merged down beside the indicators, several projects
+    HUBEI = "hubei"  # a project block with a cost breakdown (成本构成 · 金额 · 测算依据 · 前两年实际执行数)
+    HUNAN = "hunan"  # 项目支出名称 · 预算部门 · 年度本级预算金额 · 上级资金 … and 指标值及单位 · 绩效标准
+
+
+class LayoutColumn(_Model):
+    """One column of a goal table (or one label of its project block) as it came in.
+
+    ``header`` is the header text as written (a two-row header joined with “/”, e.g. ``实施期指标/二级指标``);
+    ``field`` says where its cells went:
+
+    * an :class:`Indicator` attribute: ``level1``, ``level2``, ``level3``, ``description``, ``value``,
+      ``mid_term_value``, ``mid_term_level2``, ``mid_term_level3``, ``basis``, ``nature``, ``unit``,
+      ``weight``, ``direction``, ``method``, ``standard``, ``expected_value``;
+    * ``extra``: kept in :attr:`Indicator.extra` (or, in ``block``, :attr:`Project.extra`) under ``header``;
+    * ``label``: a row-label column merged down the table (``本年度绩效指标``), holding no data of a row;
+    * ``project.<attribute>`` / ``goal.<attribute>``: a project field (Sichuan's 项目名称 column is
+      ``project.name``, 预算数 ``project.budget_amount``, 年度目标 ``goal.goal_text``, 单位名称 ``department``).
+    """
+
+    header: str
+    field: str
+    span: int = Field(1, ge=1, le=200, description="表头单元格横跨的列数（指标值分 ≥ | 95 | % 三格时为 3）")
+
+
+class Footer(_Model):
+    """A row closing a table (审核意见, 总分, 备注, 填表人 …): never an indicator."""
+
+    label: str
+    text: str = ""
 
 
 class GoalTable(_Model):
-    """A project's 绩效目标表: the goal text and ordered indicator rows."""
+    """A project's 绩效目标表: the goal text and ordered indicator rows.
+
+    ``layout``, ``columns`` and ``block`` record how the table came in, so that it can be given back in its
+    own layout: ``layout`` names the family (``None``: entered here, or read from perfgoals' own
+    workbook: the national 2021 template), ``columns`` the indicator columns left to right (see
+    :class:`LayoutColumn`; two groups side by side appear as two runs of 二级 · 三级 · 指标值, the
+    实施期 run with ``mid_term_*`` fields), ``block`` the labels of the project block above the indicators
+    in reading order.
+    """
 
     goal_text: str = Field("", description="绩效目标（可含多条编号内容）")
     mid_term_goal_text: str = Field("", description="实施期目标（总体目标分实施期/年度时）")
     indicators: list[Indicator] = Field(default_factory=list)
     revision: int = Field(1, ge=1, description="修订号：每次保存加一，用于发现并发修改")
+    layout: LayoutFamily | None = Field(None, description="导入时的表样（版式）类别")
+    columns: list[LayoutColumn] = Field(default_factory=list, description="导入时指标部分的列，从左到右")
+    block: list[LayoutColumn] = Field(default_factory=list, description="导入时项目信息部分的标签，按阅读顺序")
+    footers: list[Footer] = Field(default_factory=list, description="表尾行（审核意见、总分、备注、填表人 …）")
+
+
+class CostItem(_Model):
+    """One part of a project's cost breakdown (成本构成 · 金额 · 测算依据 · 前两年实际执行数)."""
+
+    item: str = Field(description="成本构成，原文照录")
+    amount: NonNegativeAmount | None = Field(None, description="金额")
+    unit: str = DEFAULT_UNIT
+    basis: str = Field("", description="测算依据")
+    previous: str = Field("", description="前两年实际执行数，原文照录")
+    extra: dict[str, str] = Field(default_factory=dict, description="其他列：表头原文 → 单元格原文")
 
 
 class Acceptance(_Model):
@@ -156,6 +232,17 @@ class Project(_Model):
     notes: str = ""
     goal: GoalTable = Field(default_factory=GoalTable)
     acceptances: list[Acceptance] = Field(default_factory=list)
+    attribute: str = Field("", description="项目属性（新增/延续 …），原文照录")
+    period: str = Field("", description="实施期/起止时间，原文照录（如 2023.07-2024.01）")
+    category: str = Field("", description="项目类别，原文照录")
+    kind: str = Field("", description="项目性质，原文照录")
+    basis: str = Field("", description="立项依据，原文照录")
+    superior_amount: NonNegativeAmount | None = Field(None, description="上级资金（单位同 amount_unit）")
+    mid_term_amount: NonNegativeAmount | None = Field(None, description="中期（实施期）资金总额（单位同 amount_unit）")
+    breakdown: list[CostItem] = Field(default_factory=list, description="成本构成（成本测算明细）")
+    extra: dict[str, str] = Field(
+        default_factory=dict, description="项目信息中没有专门字段的内容：标签原文 → 内容原文"
+    )
 
 
 class LineAmounts(_Model):
@@ -261,7 +348,13 @@ class DepartmentGoals(_Model):
 
 
 class Department(_Model):
-    """One department's budget year: everything perfgoals keeps about it."""
+    """One department's budget year: everything perfgoals keeps about it.
+
+    ``code`` is the department's code as written (``731``); a department named in a stand-alone goal
+    table without a code gets one derived from its name (:func:`perfgoals.importers.interpret.identity.
+    derived_code`: ``名`` followed by ten digits of the SHA-256 of the name, NFKC, spaces removed), the
+    same for the same name on every machine.
+    """
 
     id: int | None = Field(None, exclude=True, description="数据库编号（不导出）")
     code: str = Field(min_length=1, pattern=r"^\S+$")

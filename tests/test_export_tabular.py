@@ -22,13 +22,13 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def test_csv_guards_formulas_but_not_numbers(tmp_path: Path) -> None:
     project = Project(
         name="符号",
-        budget_amount=Decimal("-5.00"),
+        budget_amount=Decimal("5.00"),  # amounts are never negative; figures in cells may be
         goal=GoalTable(indicators=[Indicator(level3="-5", value="-3.5", basis="@备注", description="+1次")]),
     )
     department = sample_department().model_copy(update={"projects": [project]})
     write_csv(tmp_path / "a.csv", [department])
     (row,) = _rows(tmp_path / "a.csv")
-    assert (row["三级指标"], row["指标值"], row["预算金额（万元）"]) == ("-5", "-3.5", "-5.00")
+    assert (row["三级指标"], row["指标值"], row["预算金额（万元）"]) == ("-5", "-3.5", "5.00")
     assert (row["指标值确定依据"], row["绩效指标描述"]) == ("'@备注", "'+1次")
     write_csv(tmp_path / "b.csv", [department], excel_safe=False)
     assert _rows(tmp_path / "b.csv")[0]["指标值确定依据"] == "@备注"

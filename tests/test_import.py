@@ -18,7 +18,7 @@ from docx import Document as new_document
 from perfgoals.importers import demo_department
 from perfgoals.importers.errors import ImportFailure
 from perfgoals.importers.reading import ImportResult, import_docx, import_text
-from perfgoals.models import AmountSource, Department, FundSource, LinkStatus, SummaryTable
+from perfgoals.models import AmountSource, Department, FundSource, LayoutFamily, LinkStatus, SummaryTable
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "perfgoals" / "data" / "zhangjiakou-kexie-2022-budget.txt"
@@ -511,14 +511,17 @@ def test_undecodable_text_is_refused_with_its_place() -> None:
         import_text(raw[:-1] + b"\x81", source="bad.txt")
 
 
-def test_goal_table_with_an_unknown_extra_column_is_refused() -> None:
+def test_goal_table_header_wider_than_its_rows_is_refused_naming_every_row() -> None:
     lines = SAMPLE_TEXT.text.splitlines()
     header = lines.index("3、科普活动绩效目标表") + 6
-    lines.insert(header + 6, "\t备注说明")  # an extra header cell after 指标值确定依据
+    lines.insert(header + 6, "\t备注说明")  # an extra header cell after 指标值确定依据, no cell below it
     with pytest.raises(ImportFailure) as caught:
         _text_department("\n".join(lines))
     message = str(caught.value)
-    assert "科普活动绩效目标表" in message and f"第 {header + 1} 行" in message and "多出无法识别的列“备注说明”" in message
+    rows = next(table for title, _, table in SAMPLE_TEXT.goal_tables() if title == "科普活动")
+    assert f"有 {len(rows)} 处无法读取" in message, message
+    assert message.count("「3、科普活动绩效目标表」") == len(rows)
+    assert message.count("这一行有 6 列，表头有 7 列（缺列）") == len(rows)
 
 
 MOF_TEMPLATE = "\n".join([
@@ -548,8 +551,13 @@ def test_central_template_goal_table() -> None:
     assert (project.budget_amount, project.amount_unit, project.amount_source) == (
         D("300000"), "元", AmountSource.ENTERED)
     cost, count = project.goal.indicators
-    assert (cost.level1, cost.level2, cost.level3, cost.value, cost.unit) == ("成本指标", "经济成本指标", "培训成本", "≤30", "万元")
-    assert (count.value, count.unit) == ("≥500", "人次")
+    # 指标性质 is kept apart from the value, which stays as typed.
+    assert (cost.level1, cost.level2, cost.level3, cost.nature, cost.value, cost.unit) == (
+        "成本指标", "经济成本指标", "培训成本", "≤", "30", "万元")
+    assert (count.nature, count.value, count.unit) == ("≥", "500", "人次")
+    assert project.goal.layout is LayoutFamily.CENTRAL
+    assert [column.header for column in project.goal.columns] == [
+        "绩效指标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"]
     assert project.budget_line_code == "2130101" and project.line_link is LinkStatus.SUGGESTED
 
 

@@ -109,11 +109,13 @@ def R(
     weight: str | None = None,
     direction: Direction | None = None,
     method: str | None = None,
+    nature: str | None = None,
+    extra: dict[str, str] | None = None,
 ) -> Indicator:
     return Indicator(
         level1=level1, level2=level2, level3=level3, description=description, value=value, basis=basis,
         mid_term_value=mid, unit=unit, weight=D(weight) if weight is not None else None, direction=direction,
-        method=method,
+        method=method, nature=nature, extra=extra or {},
     )
 
 
@@ -271,11 +273,12 @@ SHARED_NATURE: list[Block] = [*HEAD, "1、科普基础设施建设绩效目标�
 @pytest.mark.parametrize("form", FORMS)
 def test_one_nature_column_for_both_values(tmp_path: Path, form: str) -> None:
     project = only_project(import_blocks(tmp_path, SHARED_NATURE, form))
+    # 指标性质 is kept apart, once for both values; the values stay as typed.
     assert project.goal.indicators == [
-        R("产出指标", "数量指标", "改造场馆数量", "", "≥3", "", mid="≥9", unit="个"),
-        R("产出指标", "时效指标", "完成时间", "", "2024年12月前", "", mid="2026年12月前"),
-        R("产出指标", "成本指标", "改造成本", "", "≤300", "", mid="≤900", unit="万元"),
-        R("满意度指标", "服务对象满意度指标", "观众满意度", "", "≥95", "", mid="≥95", unit="%"),
+        R("产出指标", "数量指标", "改造场馆数量", "", "3", "", mid="9", unit="个", nature="≥"),
+        R("产出指标", "时效指标", "完成时间", "", "2024年12月前", "", mid="2026年12月前", nature="定性"),
+        R("产出指标", "成本指标", "改造成本", "", "300", "", mid="900", unit="万元", nature="≤"),
+        R("满意度指标", "服务对象满意度指标", "观众满意度", "", "95", "", mid="95", unit="%", nature="≥"),
     ]
     assert (project.budget_amount, project.amount_unit) == (D("300"), "万元")
 
@@ -302,15 +305,17 @@ EXTRA_COLUMNS: list[Block] = [*HEAD, "2、科技人才培训绩效目标表", DE
 #: 计算方法 and 评（计）分标准 are both the row's method, joined in column order; an empty cell adds nothing.
 EXTRA_COLUMN_ROWS = [
     R("产出指标", "数量指标", "举办培训班", "", "20", "计划标准", unit="期", weight="20", direction=Direction.POSITIVE,
-      method="实际举办期数；完成得满分，每少1期扣2分"),
+      method="实际举办期数；完成得满分，每少1期扣2分", nature="定量", extra={"数据来源": "培训通知"}),
     R("产出指标", "质量指标", "培训合格率", "", "≥95", "行业标准", unit="%", weight="20", direction=Direction.POSITIVE,
-      method="合格人数/参训人数；达到得满分"),
-    R("产出指标", "时效指标", "培训完成时间", "", "2024年10月底前", "计划标准", weight="10", method="—；按期完成得满分"),
+      method="合格人数/参训人数；达到得满分", nature="定量", extra={"数据来源": "考试成绩"}),
+    R("产出指标", "时效指标", "培训完成时间", "", "2024年10月底前", "计划标准", weight="10", method="—；按期完成得满分",
+      nature="定性", extra={"数据来源": "培训总结"}),
     R("产出指标", "成本指标", "培训成本", "", "≤120", "预算支出标准", unit="万元", weight="10", direction=Direction.NEGATIVE,
-      method="实际支出；不超支得满分"),
-    R("效益指标", "社会效益指标", "参训人员能力提升", "", "明显提升", "其他", weight="30", method="视情况打分"),
+      method="实际支出；不超支得满分", nature="定量", extra={"数据来源": "财务账目"}),
+    R("效益指标", "社会效益指标", "参训人员能力提升", "", "明显提升", "其他", weight="30", method="视情况打分",
+      nature="定性", extra={"数据来源": "问卷"}),
     R("满意度指标", "服务对象满意度指标", "参训人员满意度", "", "≥90", "满意度调查", unit="%", weight="10",
-      direction=Direction.POSITIVE, method="问卷调查；≥90%得满分"),
+      direction=Direction.POSITIVE, method="问卷调查；≥90%得满分", nature="定量", extra={"数据来源": "问卷"}),
 ]
 #: 指标性质 used for 正向/反向 (as some provinces do), 分值 for points, the comparator typed in the value.
 NATURE_AS_DIRECTION: list[Block] = [*HEAD, "3、科技成果转化绩效目标表", DEPARTMENT, [
@@ -325,12 +330,12 @@ NATURE_AS_DIRECTION: list[Block] = [*HEAD, "3、科技成果转化绩效目标�
     ["满意度指标", "服务对象满意度指标", "企业满意度", "≥90%", "正向指标", "10", "满意度调查"],
 ]]
 NATURE_AS_DIRECTION_ROWS = [
-    R("产出指标", "数量指标", "转化成果数", "", "≥30项", "计划标准", weight="20", direction=Direction.POSITIVE),
-    R("产出指标", "质量指标", "转化合同履约率", "", "≥90%", "行业标准", weight="20", direction=Direction.POSITIVE),
-    R("产出指标", "时效指标", "合同登记时限", "", "≤15个工作日", "行业标准", weight="10", direction=Direction.NEGATIVE),
-    R("产出指标", "成本指标", "转化补助成本", "", "≤200万元", "预算支出标准", weight="10", direction=Direction.NEGATIVE),
-    R("效益指标", "经济效益指标", "技术合同成交额", "", "≥5亿元", "历史标准", weight="30", direction=Direction.POSITIVE),
-    R("满意度指标", "服务对象满意度指标", "企业满意度", "", "≥90%", "满意度调查", weight="10", direction=Direction.POSITIVE),
+    R("产出指标", "数量指标", "转化成果数", "", "≥30项", "计划标准", weight="20", direction=Direction.POSITIVE, nature="正向指标"),
+    R("产出指标", "质量指标", "转化合同履约率", "", "≥90%", "行业标准", weight="20", direction=Direction.POSITIVE, nature="正向指标"),
+    R("产出指标", "时效指标", "合同登记时限", "", "≤15个工作日", "行业标准", weight="10", direction=Direction.NEGATIVE, nature="反向指标"),
+    R("产出指标", "成本指标", "转化补助成本", "", "≤200万元", "预算支出标准", weight="10", direction=Direction.NEGATIVE, nature="反向指标"),
+    R("效益指标", "经济效益指标", "技术合同成交额", "", "≥5亿元", "历史标准", weight="30", direction=Direction.POSITIVE, nature="正向指标"),
+    R("满意度指标", "服务对象满意度指标", "企业满意度", "", "≥90%", "满意度调查", weight="10", direction=Direction.POSITIVE, nature="正向指标"),
 ]
 
 
@@ -343,9 +348,13 @@ def test_nature_unit_direction_weight_method_and_unmodelled_columns(tmp_path: Pa
     # The ceiling "≤120" with 万元 in its own column is still the project's money.
     assert (project.budget_amount, project.amount_unit, project.amount_source) == (
         D("120"), "万元", AmountSource.COST_INDICATOR)
-    (note,) = notes(result)
-    # 数据来源 still has no field: it is named, not silently dropped.
-    assert "「2、科技人才培训绩效目标表」" in note and "「数据来源」列没有对应的字段，未导入" in note
+    # 数据来源 has no field of its own: it is kept under its header, and the column is recorded in order.
+    assert notes(result) == []
+    assert [(column.header, column.field) for column in project.goal.columns] == [
+        ("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "level3"), ("指标性质", "nature"),
+        ("指标值", "value"), ("度量单位", "unit"), ("指标方向", "direction"), ("权重（%）", "weight"),
+        ("计算方法", "method"), ("评（计）分标准", "method"), ("指标值确定依据", "basis"), ("数据来源", "extra"),
+    ]
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -403,14 +412,25 @@ SPLIT_VALUE_ROWS = [
 ]
 
 
+#: A comparator in a column of its own (运算符号, 指标性质) is the row's 指标性质, kept apart from the value.
+NATURE_COLUMN_ROWS = [
+    row.model_copy(update={"value": row.value.lstrip("≥≤"), "nature": (row.value[0] if row.value[0] in "≥≤" else "定性")})
+    for row in SPLIT_VALUE_ROWS
+]
+
+
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize(
-    "blocks", [SPLIT_VALUE, OPERATOR_COLUMN, NAMED_VALUE_PARTS], ids=["指标值merged-over-3", "运算符号", "指标性质-under-指标值"]
+    ("blocks", "expected"),
+    [(SPLIT_VALUE, SPLIT_VALUE_ROWS), (OPERATOR_COLUMN, NATURE_COLUMN_ROWS), (NAMED_VALUE_PARTS, NATURE_COLUMN_ROWS)],
+    ids=["指标值merged-over-3", "运算符号", "指标性质-under-指标值"],
 )
-def test_comparator_and_unit_in_their_own_cells(tmp_path: Path, form: str, blocks: list[Block]) -> None:
+def test_comparator_and_unit_in_their_own_cells(
+    tmp_path: Path, form: str, blocks: list[Block], expected: list[Indicator]
+) -> None:
     result = import_blocks(tmp_path, blocks, form)
     project = only_project(result)
-    assert project.goal.indicators == SPLIT_VALUE_ROWS
+    assert project.goal.indicators == expected
     assert (project.budget_amount, project.amount_unit, project.amount_source) == (
         D("80"), "万元", AmountSource.COST_INDICATOR)
     assert notes(result) == []
@@ -654,12 +674,12 @@ FULL_WIDTH: list[Block] = [*HEAD, "5、科普大篷车绩效目标表", "编制�
     ["满意度指标", "服务对象满意度指标", "受众满意度", "≥", "９５", "％"],
 ]]
 FULL_WIDTH_ROWS = [
-    R("产出指标", "数量指标", "巡展场次", "", "≧１２０", "", unit="场"),
-    R("产出指标", "质量指标", "巡展完成率", "", "＝１００", "", unit="％"),
-    R("产出指标", "时效指标", "完成时间", "", "２０２４年１２月底前", ""),
-    R("产出指标", "成本指标", "巡展成本", "", "≦1,234.50", "", unit="万元"),
-    R("效益指标", "社会效益指标", "受众人数", "", "≥１２，０００", "", unit="人次"),
-    R("满意度指标", "服务对象满意度指标", "受众满意度", "", "≥９５", "", unit="％"),
+    R("产出指标", "数量指标", "巡展场次", "", "１２０", "", unit="场", nature="≧"),
+    R("产出指标", "质量指标", "巡展完成率", "", "１００", "", unit="％", nature="＝"),
+    R("产出指标", "时效指标", "完成时间", "", "２０２４年１２月底前", "", nature="定性"),
+    R("产出指标", "成本指标", "巡展成本", "", "1,234.50", "", unit="万元", nature="≦"),
+    R("效益指标", "社会效益指标", "受众人数", "", "１２，０００", "", unit="人次", nature="≥"),
+    R("满意度指标", "服务对象满意度指标", "受众满意度", "", "９５", "", unit="％", nature="≥"),
 ]
 #: No amount row and no unit on the ceiling: the table's 单位：万元 line is the unit of its money.
 UNIT_IN_TABLE_HEADING: list[Block] = [*HEAD, "6、科技期刊出版绩效目标表", "编制部门：301某某省科学技术厅　　单位：万元", [
@@ -750,21 +770,6 @@ BAD_DOCUMENTS: list[tuple[str, list[Block], str]] = [
              [UP, "质量指标", "发放准确率", "100%", "较高", "行业标准"]],
         ),
         r"「项目支出绩效目标表」第 1 个表格第 5 行：权重“较高”无法读作数字",
-    ),
-    (
-        "mid-term-and-annual-side-by-side",
-        _goal_document(
-            ["一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"],
-            [["产出指标", "数量指标", "补助企业", "≥300家", "数量指标", "补助企业", "≥100家"]],
-        ),
-        r"「项目支出绩效目标表」第 1 个表格第 3 行：有重复的列：二级指标、三级指标、指标值、二级指标、三级指标、指标值；"
-        r"实施期（中期）指标与年度指标左右并列的表格暂不支持",
-    ),
-    (
-        "unknown-column",
-        _goal_document(["一级指标", "二级指标", "三级指标", "指标值", "预警阈值"],
-                       [["产出指标", "数量指标", "补助企业", "≥100家", "80家"]]),
-        r"「项目支出绩效目标表」第 1 个表格第 3 行：多出无法识别的列“预警阈值”",
     ),
     (
         "no-level3-column",

@@ -20,6 +20,7 @@ from perfgoals.storage.db import (
     read_session,
     write_session,
 )
+from tests.test_goal_layout_storage import without_revision_0005
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -103,7 +104,8 @@ def _rows(engine: Engine) -> dict[str, int]:
 def test_revision_0004_downgrades_and_upgrades_the_sample_without_loss(db_url: str) -> None:
     engine, department_id, _ = _sample_with_bin(db_url)
     with read_session(engine) as session:
-        before = dump_document(repo.load_department(session, department_id=department_id))
+        # Going down to 0003 passes revision 0005, which takes the goal tables' recorded layouts with it.
+        before = dump_document(without_revision_0005(repo.load_department(session, department_id=department_id)))
     rows = _rows(engine)
     migrate(engine, "0003", downgrade=True)
     with engine.connect() as connection:

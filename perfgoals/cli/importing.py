@@ -1,18 +1,28 @@
-"""``perfgoals import FILE...``: bring published disclosures (.docx, text) and perfgoals workbooks in."""
+"""``perfgoals import FILE...``: bring published disclosures and goal tables (.docx, text, .xlsx, .xls, a
+folder of them) and perfgoals workbooks in.
+
+A file of goal tables only (no budget table) adds its projects to its department-year: the department is
+found by the code the file states, else by its name among the departments of that year, else created
+(with a code derived from the name); ``--department`` and ``--year`` override what the files say.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from perfgoals.cli import AppState, main, pass_state
 from perfgoals.importers.errors import ImportFailure
 from perfgoals.importers.reading import ImportResult
-from perfgoals.models import FundSource
+from perfgoals.models import Department, FundSource, Project
 from perfgoals.text import visible
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 WORKBOOK_MODULE = "perfgoals.importers.workbook"
 
@@ -24,15 +34,15 @@ class _DryRun(Exception):
 @dataclass(slots=True)
 class _Outcome:
     label: str
-    action: str  # "new", "replaced", "unchanged", "blocked"
+    action: str  # "new", "replaced", "unchanged", "blocked", "joined"
     details: list[str]
 
 
 def _link_lines(result: ImportResult) -> list[str]:
     links = result.links
     linked = [link for link in links.links if link.line is not None]
-    if not result.department.projects:
-        return []
+    if not result.department.projects or not result.department.budget_lines:
+        return []  # nothing to link, or (goal tables alone) no line to link to
     unique = [link for link in linked if link.alternatives == 1]
     lines = [
         f"功能科目对应（均为建议，未经确认）：{len(linked)}/{len(links.links)} 个项目已对应，"
@@ -81,31 +91,144 @@ def _report(result: ImportResult) -> list[str]:
     return lines
 
 
-def _parse_all(files: tuple[Path, ...]) -> tuple[list[ImportResult], list[Path]]:
-    from perfgoals.importers.reading import check_file, import_path
+def _parse_all(
+    paths: tuple[Path, ...], department_code: str | None, year: int | None
+) -> tuple[list[ImportResult], list[Path], list[str]]:
+    """Every file read (a folder's readable files too) before anything is written: the results, the
+    perfgoals workbooks, and what a folder held that is not read.  Every file that cannot be read is named
+    in one failure."""
+    from perfgoals.importers.reading import check_file, expand_paths, import_path
+    from perfgoals.importers.sheets import is_perfgoals_workbook
     from perfgoals.importers.workbook_limits import check_workbook
 
+    files, skipped = expand_paths(paths)
     results: list[ImportResult] = []
     workbooks: list[Path] = []
-    seen: dict[tuple[str, int], str] = {}
+    failures: list[str] = []
     for path in files:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            check_file(path)  # the same existence and size checks as the other files
-            if importlib.util.find_spec(WORKBOOK_MODULE) is None:
-                raise ImportFailure(f"{path}：这个版本还不能导入 .xlsx 工作簿")
-            # Bounded and formula-free, checked before anything is opened or any transaction begins.
-            check_workbook(path)
-            workbooks.append(path)
+        try:
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                check_file(path)  # the same existence and size checks as the other files
+                # Bounded and formula-free, checked before anything is opened or any transaction begins.
+                check_workbook(path)
+                if is_perfgoals_workbook(path):
+                    if importlib.util.find_spec(WORKBOOK_MODULE) is None:
+                        raise ImportFailure(f"{path}：这个版本还不能导入 perfgoals 的工作簿")
+                    workbooks.append(path)
+                    continue
+            results.append(import_path(path, department_code=department_code, year=year))
+        except ImportFailure as exc:
+            failures.append(str(exc))
+    if len(failures) == 1:
+        raise ImportFailure(failures[0])
+    if failures:
+        raise ImportFailure(f"{len(failures)} 个文件无法导入，本次没有写入任何内容：\n" + "\n".join(f"  {f}" for f in failures))
+    return results, workbooks, skipped
+
+
+def _resolve(results: list[ImportResult], session: Session, code_given: bool) -> None:
+    """Give each stand-alone result its department-year in the database: the same code, else the same
+    name in that year (its code taken), else a new one; a code from --department takes the stored name."""
+    from perfgoals.storage import repository as repo
+
+    keys = repo.list_departments(session)
+    for result in results:
+        department = result.department
+        same_code = [key for key in keys if key.code == department.code]
+        if not result.department_named:
+            if not same_code:
+                raise ImportFailure(
+                    f"{result.source}：文件中没有写部门名称，数据库中也没有编码为 {department.code} 的部门；"
+                    "请在文件中写明“预算部门”，或用 --department 指定已有的部门"
+                )
+            department.name = same_code[0].name
             continue
-        result = import_path(path)
+        if result.code_derived and not code_given:
+            named = [key for key in keys if key.name == department.name and key.year == department.year]
+            named = named or [key for key in keys if key.name == department.name]
+            if named:
+                department.code = named[0].code
+
+
+def _merged(results: list[ImportResult]) -> list[ImportResult]:
+    """Stand-alone results of one department-year as one (their projects together, a repeated name made
+    unique); two disclosures of one department-year are refused."""
+    from perfgoals.importers.interpret.report import Note
+
+    merged: dict[tuple[str, int], ImportResult] = {}
+    for result in results:
         key = (result.department.code, result.department.year)
-        if key in seen:
+        first = merged.get(key)
+        if first is None:
+            merged[key] = result
+            continue
+        if not (first.standalone and result.standalone):
             raise ImportFailure(
-                f"{path}：与 {seen[key]} 是同一部门年度（{key[0]}，{key[1]} 年），一次只能导入其中一个"
+                f"{result.source}：与 {first.source} 是同一部门年度（{key[0]}，{key[1]} 年），一次只能导入其中一个"
             )
-        seen[key] = str(path)
-        results.append(result)
-    return results, workbooks
+        names = {project.name for project in first.department.projects}
+        for project in result.department.projects:
+            name, suffix = project.name, 2
+            while project.name in names:
+                project.name = f"{name}（{suffix}）"
+                suffix += 1
+            if project.name != name:
+                result.notes.append(Note(result.source, f"项目名称“{name}”与其他文件中的项目重复，改名为“{project.name}”"))
+            names.add(project.name)
+            first.department.projects.append(project)
+        first.notes.extend(result.notes)
+        first.source = f"{first.source}、{result.source}"
+        for name, count in result.tables.items():
+            first.tables[name] = first.tables.get(name, 0) + count
+    return list(merged.values())
+
+
+def _join(
+    session: Session, result: ImportResult, current: Department, user: str, replace: bool
+) -> tuple[str, list[str]]:
+    """Add a stand-alone result's projects to a stored department-year: a new name is added, an equal one
+    left, a different one replaced only with --replace.  The action and what it did."""
+    from perfgoals.importers.compare import project_differences
+    from perfgoals.storage import repository as repo
+
+    assert current.id is not None  # loaded from the database
+    stored = {project.name: project for project in current.projects}
+    added: list[str] = []
+    replaced: list[str] = []
+    blocked: list[str] = []
+    for project in result.department.projects:
+        old = stored.get(project.name)
+        if old is None:
+            repo.add_project(session, department_id=current.id, project=project, user=user)
+            added.append(project.name)
+            continue
+        notes = project_differences(old, project)
+        if not notes:
+            continue
+        entry = f"{project.name}（{'；'.join(notes)}）"
+        if not replace:
+            blocked.append(entry)
+            continue
+        _replace_project(session, old, project, user)
+        replaced.append(entry)
+    details = []
+    if added:
+        details.append(f"新增项目（{len(added)} 个）：{'、'.join(added)}")
+    if replaced:
+        details.append(f"替换的项目（{len(replaced)} 个）：{'；'.join(replaced)}")
+    if blocked:
+        details.append(f"与数据库中不同的项目（{len(blocked)} 个，需要 --replace 才会替换）：{'；'.join(blocked)}")
+        return "blocked", details
+    if not added and not replaced:
+        return "unchanged", details
+    return "joined", details
+
+
+def _replace_project(session: Session, old: Project, new: Project, user: str) -> None:
+    from perfgoals.storage import repository as repo
+
+    update = new.model_copy(update={"id": old.id, "goal": new.goal.model_copy(update={"revision": old.goal.revision})})
+    repo.save_project(session, project=update, expected_revision=old.goal.revision, user=user)
 
 
 @main.command(name="import")
@@ -116,16 +239,30 @@ def _parse_all(files: tuple[Path, ...]) -> tuple[list[ImportResult], list[Path]]
     help="数据库中已有同一部门年度、且导入后有过修改时，用本次导入替换（修改将丢失）。",
 )
 @click.option("--dry-run", is_flag=True, help="只读取并报告，不写入数据库。")
+@click.option(
+    "--department", "-d", "department_code", default=None, metavar="编码",
+    help="部门编码：以此为准，覆盖文件中写的部门（独立的绩效目标表常没有部门编码）。",
+)
+@click.option("--year", "-y", type=click.IntRange(1990, 2200), default=None, help="预算年度：以此为准，覆盖文件中写的年度。")
 @pass_state
-def import_command(state: AppState, files: tuple[Path, ...], replace: bool, dry_run: bool) -> None:
-    """导入预算公开文件（.docx 或其文本）以及 perfgoals 导出的 .xlsx 工作簿。
+def import_command(
+    state: AppState, files: tuple[Path, ...], replace: bool, dry_run: bool, department_code: str | None, year: int | None
+) -> None:
+    """导入预算公开文件、绩效目标表（.docx、文本、.xlsx、.xls，或一个文件夹中的这些文件）以及 perfgoals 导出的 .xlsx 工作簿。
 
-    所有文件在一个事务中导入：任何一个出错，什么都不写入。
+    所有文件在一个事务中导入：任何一个出错，什么都不写入；读不了的文件和每处问题一次列出。
+
+    只有绩效目标表（没有预算表）的文件：部门取自表中的“预算部门”“单位名称”等，按编码或名称对应数据库中
+    已有的部门年度，其项目加入该部门；没有则新建部门（文件中没有编码时，由名称生成编码）。
+    --department 和 --year 可以指定部门和年度。
 
     重新导入同一部门年度时，与数据库中相同则不作改动；
     导入后有过修改的，先列出将被替换的内容，加 --replace 才替换。
     """
-    results, workbooks = _parse_all(files)
+    if department_code is not None and not department_code.strip():
+        raise ImportFailure("--department 不能为空")
+    results, workbooks, skipped = _parse_all(files, department_code, year)
+    results = _merged(results)  # two disclosures of one department-year: refused before the database opens
     from perfgoals.importers.amounts import keep_budget_facts
     from perfgoals.importers.compare import compare
     from perfgoals.importers.interpret import Note
@@ -138,6 +275,8 @@ def import_command(state: AppState, files: tuple[Path, ...], replace: bool, dry_
     blocked = False
     try:
         with write_session(engine) as session:
+            _resolve(results, session, department_code is not None)
+            results = _merged(results)
             existing = {(key.code, key.year): key for key in repo.list_departments(session)}
             for result in results:
                 department = result.department
@@ -145,6 +284,12 @@ def import_command(state: AppState, files: tuple[Path, ...], replace: bool, dry_
                 key = existing.get((department.code, department.year))
                 if key is None:
                     outcome = _Outcome(label, "new", [])
+                elif result.standalone:
+                    current = repo.load_department(session, department_id=key.id)
+                    action, details = _join(session, result, current, state.user, replace)
+                    outcomes.append(_Outcome(label, action, details))
+                    blocked = blocked or action == "blocked"
+                    continue
                 else:
                     current = repo.load_department(session, department_id=key.id)
                     result.notes.extend(Note("项目金额", text) for text in keep_budget_facts(department, current))
@@ -172,6 +317,8 @@ def import_command(state: AppState, files: tuple[Path, ...], replace: bool, dry_
                 raise _DryRun
     except _DryRun:
         pass
+    for name in skipped:
+        click.echo(visible(f"{name}：不是可导入的文件类型，已跳过"))
     for result, outcome in zip(results, outcomes, strict=True):
         _echo_outcome(result, outcome, dry_run=dry_run or blocked)
     for line in workbook_lines:
@@ -193,6 +340,7 @@ def _echo_outcome(result: ImportResult, outcome: _Outcome, *, dry_run: bool) -> 
         "replaced": ("将替换", "已替换"),
         "unchanged": ("没有变化", "没有变化"),
         "blocked": ("未导入", "未导入"),
+        "joined": ("将加入", "已加入"),
     }
     verb = verbs[outcome.action][0 if dry_run else 1]
 
@@ -205,6 +353,13 @@ def _echo_outcome(result: ImportResult, outcome: _Outcome, *, dry_run: bool) -> 
     if outcome.action == "blocked":
         _say(f"{result.source}：{verb}：数据库中的 {outcome.label} 与本次导入不同，需要 --replace 才会替换：")
         for line in outcome.details:
+            _say(f"  {line}")
+        return
+    if outcome.action == "joined":
+        _say(f"{result.source}：{verb} {outcome.label}（已有的部门年度）")
+        for line in outcome.details:
+            _say(f"  {line}")
+        for line in _report(result):
             _say(f"  {line}")
         return
     _say(f"{result.source}：{verb} {outcome.label}")

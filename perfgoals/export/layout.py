@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from perfgoals.columns import EXPORTED_COLUMNS
 from perfgoals.export.styles import money_style
 from perfgoals.models import Department, Indicator, Project
 from perfgoals.reading.amounts import project_amount
@@ -137,20 +138,27 @@ class IndicatorColumn:
     optional: bool = False
 
 
+#: How the export prints each column (style, least and most width); the columns themselves (field,
+#: label, order, optional) are the one registry's, :data:`perfgoals.columns.INDICATOR_COLUMNS`.
+_EXPORT_STYLES: dict[str, tuple[str, float, float]] = {
+    "level1": ("text_center", 8, 12),
+    "level2": ("text_center", 8, 21),
+    "level3": ("text", 10, 26),
+    "description": ("text", 12, 36),
+    "mid_term_value": ("text_center", 10, 20),
+    "value": ("text_center", 9, 20),
+    "unit": ("text_center", 8, 10),
+    "direction": ("text_center", 8, 8),
+    "weight": ("number", 6, 8),
+    "basis": ("text", 10, 22),
+    "method": ("text", 10, 30),
+    "reference_value": ("text_center", 9, 20),
+}
+
 #: Columns of a goal table in the order of the published layouts; optional ones only when used.
-INDICATOR_COLUMNS: tuple[IndicatorColumn, ...] = (
-    IndicatorColumn("level1", "一级指标", "text_center", 8, 12),
-    IndicatorColumn("level2", "二级指标", "text_center", 8, 21),
-    IndicatorColumn("level3", "三级指标", "text", 10, 26),
-    IndicatorColumn("description", "绩效指标描述", "text", 12, 36),
-    IndicatorColumn("mid_term_value", "实施期指标值", "text_center", 10, 20, optional=True),
-    IndicatorColumn("value", "指标值", "text_center", 9, 20),
-    IndicatorColumn("unit", "度量单位", "text_center", 8, 10, optional=True),
-    IndicatorColumn("direction", "指标方向", "text_center", 8, 8, optional=True),
-    IndicatorColumn("weight", "权重", "number", 6, 8, optional=True),
-    IndicatorColumn("basis", "指标值确定依据", "text", 10, 22),
-    IndicatorColumn("method", "计算方法", "text", 10, 30, optional=True),
-    IndicatorColumn("reference_value", "上年指标值", "text_center", 9, 20, optional=True),
+INDICATOR_COLUMNS: tuple[IndicatorColumn, ...] = tuple(
+    IndicatorColumn(column.field, column.label, *_EXPORT_STYLES[column.field], optional=column.optional)
+    for column in EXPORTED_COLUMNS
 )
 #: The label beside a project's amount on its sheet (printed in the unit it was written in).
 AMOUNT_LABEL = "年度资金"

@@ -20,6 +20,12 @@ _INDICATOR_FIELDS = {
     "unit": "度量单位",
     "reference_value": "上年指标值",
     "method": "计算方法",
+    "nature": "指标性质",
+    "mid_term_level2": "实施期二级指标",
+    "mid_term_level3": "实施期三级指标",
+    "standard": "绩效标准",
+    "expected_value": "当年预期实现值",
+    "extra": "其他列",
 }
 _PROJECT_FIELDS = {
     "code": "项目编码",
@@ -35,6 +41,15 @@ _PROJECT_FIELDS = {
     "status": "状态",
     "notes": "备注",
     "acceptances": "已接受的问题",
+    "attribute": "项目属性",
+    "period": "实施期",
+    "category": "项目类别",
+    "kind": "项目性质",
+    "basis": "立项依据",
+    "superior_amount": "上级资金",
+    "mid_term_amount": "中期资金",
+    "breakdown": "成本构成",
+    "extra": "项目其他信息",
 }
 _DEPARTMENT_FIELDS = {
     "name": "部门名称",
@@ -102,15 +117,30 @@ def _indicator_changes(old: list[Indicator], new: list[Indicator]) -> tuple[list
 
 
 def _project_changes(old: Project, new: Project) -> tuple[list[str], int]:
-    notes = [label for name, label in _PROJECT_FIELDS.items() if _plain(getattr(old, name)) != _plain(getattr(new, name))]
+    notes = [
+        label for name, label in _PROJECT_FIELDS.items()
+        if _plain_list(getattr(old, name)) != _plain_list(getattr(new, name))
+    ]
     if [_plain(a) for a in old.acceptances] == [_plain(a) for a in new.acceptances] and "已接受的问题" in notes:
         notes.remove("已接受的问题")
     if old.goal.goal_text != new.goal.goal_text:
         notes.append("绩效目标")
     if old.goal.mid_term_goal_text != new.goal.mid_term_goal_text:
         notes.append("实施期目标")
+    for name, label in (("layout", "表样"), ("columns", "表样的列"), ("block", "项目信息的标签"), ("footers", "表尾")):
+        if _plain_list(getattr(old.goal, name)) != _plain_list(getattr(new.goal, name)):
+            notes.append(label)
     row_notes, rows = _indicator_changes(old.goal.indicators, new.goal.indicators)
     return notes + row_notes, rows
+
+
+def _plain_list(value: Any) -> Any:
+    return [_plain(item) for item in value] if isinstance(value, list) else _plain(value)
+
+
+def project_differences(old: Project, new: Project) -> list[str]:
+    """What differs between two versions of one project (fields, goal text, layout, rows)."""
+    return _project_changes(old, new)[0]
 
 
 def compare(old: Department, new: Department) -> Differences:

@@ -27,17 +27,25 @@ _WHITESPACE = re.compile(r"\s+")
 
 # --------------------------------------------------------------------- indicator columns
 #: Header words of the indicator part, by the field they fill.  ``_ignore`` columns hold nothing of the
-#: row (a label column merged down the table); ``_unmodelled`` ones hold text the model has no field for.
+#: row (a label column merged down the table: 本年度绩效指标); ``_unmodelled`` ones hold text the model has
+#: no field for (kept under their header in ``Indicator.extra``, as is any column no word here names).
 #: Several ``method`` columns (计算方法 beside 评分标准) are one field, their texts joined.
 GOAL_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("_ignore", ("序号", "绩效指标", "年度绩效指标", "指标", "项目绩效指标")),
+    (
+        "_ignore",
+        (
+            "序号", "绩效指标", "年度绩效指标", "指标", "项目绩效指标", "本年度绩效指标", "当年绩效指标",
+            "实施期绩效指标", "中期绩效指标", "长期绩效指标", "绩效指标内容",
+        ),
+    ),
     ("level1", ("一级指标",)),
     ("level2", ("二级指标",)),
     ("level3", ("三级指标", "指标名称")),
     ("description", ("绩效指标描述", "指标描述", "指标内容", "指标解释", "指标说明")),
     ("basis", ("指标值确定依据", "指标值设定依据", "确定依据", "设定依据", "依据", "指标来源")),
-    ("mid_term_value", ("实施期指标值", "实施期目标值", "实施期目标", "实施期")),
-    ("value", ("年度指标值", "年度目标值", "指标值", "目标值", "年度目标", "年度", "数值")),
+    ("mid_term_value", ("实施期指标值", "实施期目标值", "实施期目标", "实施期", "中期指标值", "长期指标值")),
+    ("expected_value", ("当年预期实现值", "预期实现值", "当年预计完成值", "预计完成值")),
+    ("value", ("年度指标值", "年度目标值", "指标值", "目标值", "年度目标", "年度", "数值", "指标值及单位")),
     ("weight", ("权重", "分值", "指标权重", "权重(%)", "分值(分)")),
     ("direction", ("指标方向", "正向反向", "正向/反向", "正/反向", "方向", "指标方向性")),
     ("unit", ("度量单位", "计量单位", "单位")),
@@ -49,7 +57,8 @@ GOAL_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "评价标准", "考核标准", "考核方式",
         ),
     ),
-    ("_unmodelled", ("数据来源", "佐证材料", "备注")),
+    ("standard", ("绩效标准", "指标标准", "评价标准值")),
+    ("_unmodelled", ("数据来源", "佐证材料", "备注", "保障措施")),
 )
 IGNORED_FIELDS = ("_ignore", "_unmodelled")
 #: Fields that may come from several columns: their texts are joined with this, in column order.
@@ -68,12 +77,18 @@ def goal_field(path: tuple[str, ...]) -> str | None:
             if field_name == "value" and "实施期" in joined:
                 return "mid_term_value"
             return field_name
+    if _ROW_LABEL.match(leaf):
+        return "_ignore"
     for field_name, words in GOAL_COLUMNS:
         if field_name != "_ignore" and any(word in leaf for word in words if len(word) > 2):
             if field_name == "value" and "实施期" in joined:
                 return "mid_term_value"
             return field_name
     return None
+
+
+#: A row-label column merged down the left of the indicators: 本年度绩效指标, 年度绩效指标, 绩效指标.
+_ROW_LABEL = re.compile(r"^(?:本年度|年度|当年|本年|项目)?(?:绩效)?指标(?:\(本年度\)|\(年度\))?$")
 
 
 def is_goal_header_row(texts: list[str]) -> bool:
@@ -156,9 +171,15 @@ def split_value_parts(parts: list[str]) -> tuple[list[str], str, str] | None:
 class LabelKind(Enum):
     NAME = "项目名称"
     CODE = "项目编码"
-    SUPERVISOR = "主管部门"
+    SUPERVISOR = "主管部门"  # the department: 主管部门及代码, 预算部门, 预算单位, 单位名称, 填报单位
     IMPLEMENTING_UNIT = "实施单位"
-    INFO = "项目信息"  # 项目属性, 项目负责人 …: read, with no field to put it in
+    ATTRIBUTE = "项目属性"
+    PERIOD = "实施期"  # 项目期, 起止时间, 项目支出实施期
+    CATEGORY = "项目类别"
+    KIND = "项目性质"
+    BASIS = "立项依据"
+    SUPERIOR = "上级资金"
+    INFO = "项目信息"  # 项目负责人, 联系电话 …: read, kept under its label in ``Project.extra``
     GOAL = "目标"
     AMOUNT = "资金"
     AMOUNT_PART = "资金构成"  # 其中：财政拨款, 其他资金: parts of the total, which is what is kept
@@ -181,15 +202,33 @@ class Label:
 _PERIOD = r"(?P<period>年度|本年度?|当年|实施期|中期|长期)?"
 _BRACKETED = r"(?:\([^)]{0,24}\))?"
 _LABELS: tuple[tuple[LabelKind, re.Pattern[str]], ...] = (
-    (LabelKind.NAME, re.compile(r"^项目(?:名称)?$")),
+    (LabelKind.NAME, re.compile(r"^项目(?:支出)?(?:名称)?$")),
     (LabelKind.CODE, re.compile(r"^项目(?:编码|代码|编号)$")),
-    (LabelKind.SUPERVISOR, re.compile(r"^(?:主管部门|主管单位|预算部门|部门名称)(?:及代码|\(代码\)|名称)?$")),
+    (
+        LabelKind.SUPERVISOR,
+        re.compile(
+            r"^(?:主管部门|主管单位|预算部门|部门名称|预算单位|单位名称|填报单位|申报单位|编报单位)"
+            r"(?:及代码|及编码|及编号|\(代码\)|\(编码\)|名称)?(?:\((?:盖章|公章)\))?$"
+        ),
+    ),
     (LabelKind.IMPLEMENTING_UNIT, re.compile(r"^(?:项目)?实施单位(?:名称|及代码|\(代码\))?$")),
+    (LabelKind.ATTRIBUTE, re.compile(r"^项目属性$")),
+    (
+        LabelKind.PERIOD,
+        re.compile(r"^(?:项目(?:支出)?)?(?:实施期|实施期限|实施期间|实施周期|项目期|周期|起止时间|起止年限|建设期)$"),
+    ),
+    (LabelKind.CATEGORY, re.compile(r"^项目(?:类别|类型|分类)$")),
+    (LabelKind.KIND, re.compile(r"^项目性质$")),
+    (LabelKind.BASIS, re.compile(r"^(?:项目)?(?:立项|设立)依据$")),
+    (
+        LabelKind.SUPERIOR,
+        re.compile(r"^(?:该项目支出|该项目|项目)?上级(?:补助)?(?:专项)?(?:资金|补助|拨款)" + _BRACKETED + "$"),
+    ),
     (
         LabelKind.INFO,
         re.compile(
-            r"^(?:项目单位|预算单位|单位名称|项目属性|项目期|项目周期|实施期限|项目类型|项目类别|项目分类|"
-            r"项目负责人|负责人|联系人|联系电话|资金性质|绩效指标|年度绩效指标|项目绩效指标)$"
+            r"^(?:项目单位|项目负责人|负责人|联系人|联系电话|资金性质|绩效指标|年度绩效指标|项目绩效指标|"
+            r"本年度绩效指标)$"
         ),
     ),
     (
@@ -246,7 +285,7 @@ def preamble_labels(texts: list[str]) -> list[Label | None]:
     return labels
 
 
-_LOOSE_AMOUNT = re.compile(r"(资金总额|预算金额|项目金额|年度预算|预算资金|资金合计|项目资金)")
+_LOOSE_AMOUNT = re.compile(r"(资金总额|预算金额|项目金额|年度预算|预算资金|资金合计|项目资金|预算数)")
 _LOOSE_GOAL = re.compile(r"(绩效目标|总体目标|年度目标|项目目标)$")
 
 
@@ -292,3 +331,20 @@ _CONTINUATION = re.compile(r"^(?:[(（]?续(?:表|上表|前表)?[)）]?|.{0,40}
 def is_continuation(text: str) -> bool:
     """``续表``, ``（续）`` or ``某某表（续）``: the table goes on after a page break."""
     return bool(_CONTINUATION.match(clean(text)))
+
+
+# --------------------------------------------------------------------- rows closing a table
+_FOOTER = re.compile(
+    r"^(?:(?:财政部门|主管部门|部门|单位|财政|预算单位|主管单位)?(?:审核|审批|评审|审查)(?:意见|结果|人)|总分|"
+    r"合计|总计|备注|说明|填表人|填报人|制表人|联系电话|单位负责人|负责人签字|填报日期|填表日期|审核日期)"
+)
+
+
+def footer_label(text: str) -> str | None:
+    """The label of a row closing a table (``财政部门审核意见``, ``总分``, ``备注``, ``填表人：…``), if it is one."""
+    key = clean(text).rstrip(":")
+    match = _FOOTER.match(key)
+    if match is None or len(key) > 60:
+        return None
+    pair = re.match(r"^\s*([^:：]{1,16})\s*[:：]", text)
+    return pair.group(1).strip() if pair else text.strip()

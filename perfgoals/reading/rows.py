@@ -8,6 +8,7 @@ together with that column, so that the same row is money to all of them or to no
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,22 +61,39 @@ def levels(framework_id: str | None, level1: str, level2: str) -> Levels:
     )
 
 
-def value_text(value: str | None, unit: str | None) -> str:
-    """The value as the parser reads it: with its 度量单位 column appended unless the cell already ends in it."""
+#: A 指标性质 cell that is a comparator (≥, ≤, ＝, 不低于 …), as opposed to 定性/定量, 正向/反向 or a dash.
+_COMPARATOR = re.compile(
+    r"^(?:[≥≤=<>≠±]|>=|<=|大于等于|小于等于|大于或等于|小于或等于|不低于|不高于|不少于|不多于|不超过|"
+    r"不小于|不大于|大于|小于|等于|高于|低于|达到|约|至少|至多|最多|最少)$"
+)
+
+
+def value_text(value: str | None, unit: str | None, nature: str | None = None) -> str:
+    """The value as the parser reads it: after its 指标性质 column's comparator (``≥`` | ``95``), unless the
+    cell already starts with it, and with its 度量单位 column appended unless the cell already ends in it."""
     value = value or ""
+    comparator = "".join((nature or "").split())
+    if (
+        comparator
+        and _COMPARATOR.match(unicodedata.normalize("NFKC", comparator).replace("≧", "≥").replace("≦", "≤"))
+        and value.strip()
+        and not value.strip().startswith(comparator)
+    ):
+        value = f"{comparator}{value}"
     if unit and unit.strip() and not value.strip().endswith(unit.strip()):
         return f"{value}{unit}"
     return value
 
 
-def read_value(value: str | None, unit: str | None = None) -> ParsedValue:
-    """What a 指标值 says, read together with its unit column; ``raw`` is the text as the parser saw it."""
-    return parse_value(value_text(value, unit))
+def read_value(value: str | None, unit: str | None = None, nature: str | None = None) -> ParsedValue:
+    """What a 指标值 says, read together with its unit and 指标性质 columns; ``raw`` is the text as the parser
+    saw it."""
+    return parse_value(value_text(value, unit, nature))
 
 
 def indicator_value(indicator: Indicator) -> ParsedValue:
-    """An indicator row's value, read with its unit column."""
-    return read_value(indicator.value, indicator.unit)
+    """An indicator row's value, read with its unit and 指标性质 columns."""
+    return read_value(indicator.value, indicator.unit, indicator.nature)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +112,7 @@ class RowReading:
 def read_row(indicator: Indicator, framework_id: str | None) -> RowReading:
     """One row read against ``framework_id``, for callers outside the checks (the importer, rollover)."""
     read = levels(framework_id, indicator.level1, indicator.level2)
-    text = value_text(indicator.value, indicator.unit)
+    text = value_text(indicator.value, indicator.unit, indicator.nature)
     return RowReading(
         level3=indicator.level3,
         description=indicator.description,

@@ -34,14 +34,18 @@ from perfgoals.models import (
     Acceptance,
     AmountSource,
     BudgetLine,
+    CostItem,
     Department,
     DepartmentGoals,
     Direction,
     EconomicLine,
     FiscalSplit,
+    Footer,
     FundSource,
     GoalTable,
     Indicator,
+    LayoutColumn,
+    LayoutFamily,
     LineAmounts,
     LinkStatus,
     OrgUnit,
@@ -245,6 +249,12 @@ _INDICATOR_FIELDS = (
     "unit",
     "reference_value",
     "method",
+    "nature",
+    "mid_term_level2",
+    "mid_term_level3",
+    "standard",
+    "expected_value",
+    "extra",
 )
 
 
@@ -267,6 +277,12 @@ def _indicator(row: Any) -> Indicator:
         unit=row.unit,
         reference_value=row.reference_value,
         method=row.method,
+        nature=row.nature,
+        mid_term_level2=row.mid_term_level2,
+        mid_term_level3=row.mid_term_level3,
+        standard=row.standard,
+        expected_value=row.expected_value,
+        extra=_json_cell(row.extra) or {},
     )
 
 
@@ -300,9 +316,68 @@ def _project(row: Any, indicators: list[Indicator], acceptances: list[Acceptance
             mid_term_goal_text=row.mid_term_goal_text,
             indicators=indicators,
             revision=row.revision,
+            **_goal_layout(row.goal_layout),
         ),
         acceptances=acceptances,
+        **_project_details(row.details),
     )
+
+
+#: A project's fields kept in its ``details`` column, and a goal table's in its ``goal_layout`` column,
+#: as loading gives them when the column is empty (a project written before revision 0005).
+_NO_DETAILS: dict[str, Any] = {
+    "attribute": "", "period": "", "category": "", "kind": "", "basis": "", "superior_amount": None,
+    "mid_term_amount": None, "breakdown": [], "extra": {},
+}
+_NO_LAYOUT: dict[str, Any] = {"layout": None, "columns": [], "block": [], "footers": []}
+
+
+def _json_cell(value: Any) -> Any:
+    """A ``JsonText`` cell, whether the driver's text or already decoded by the column type."""
+    return value if value is None or isinstance(value, (dict, list)) else json.loads(value)
+
+
+def _project_details(value: Any) -> dict[str, Any]:
+    """The project fields stored as JSON (validated: money back to Decimal, the breakdown to its items)."""
+    data = _json_cell(value)
+    if not data:
+        return {**_NO_DETAILS, "breakdown": [], "extra": {}}
+    return {
+        "attribute": data.get("attribute", ""),
+        "period": data.get("period", ""),
+        "category": data.get("category", ""),
+        "kind": data.get("kind", ""),
+        "basis": data.get("basis", ""),
+        "superior_amount": None if data.get("superior_amount") is None else Decimal(data["superior_amount"]),
+        "mid_term_amount": None if data.get("mid_term_amount") is None else Decimal(data["mid_term_amount"]),
+        "breakdown": [CostItem.model_validate(item) for item in data.get("breakdown", [])],
+        "extra": dict(data.get("extra", {})),
+    }
+
+
+def _goal_layout(value: Any) -> dict[str, Any]:
+    """The goal table's layout fields stored as JSON."""
+    data = _json_cell(value)
+    if not data:
+        return {**_NO_LAYOUT, "columns": [], "block": [], "footers": []}
+    return {
+        "layout": LayoutFamily(data["layout"]) if data.get("layout") else None,
+        "columns": [LayoutColumn.model_validate(item) for item in data.get("columns", [])],
+        "block": [LayoutColumn.model_validate(item) for item in data.get("block", [])],
+        "footers": [Footer.model_validate(item) for item in data.get("footers", [])],
+    }
+
+
+def _details_value(project: Project) -> dict[str, Any] | None:
+    """A project's ``details`` column: ``None`` while every field in it is empty."""
+    data = project.model_dump(mode="json", include=set(_NO_DETAILS))
+    return None if all(data[key] == _NO_DETAILS[key] for key in _NO_DETAILS) else data
+
+
+def _layout_value(goal: GoalTable) -> dict[str, Any] | None:
+    """A goal table's ``goal_layout`` column: ``None`` while it records no layout."""
+    data = goal.model_dump(mode="json", include=set(_NO_LAYOUT))
+    return None if all(data[key] == _NO_LAYOUT[key] for key in _NO_LAYOUT) else data
 
 
 def _columns(table: Any) -> list[Any]:
@@ -398,7 +473,7 @@ _PROCUREMENT_COLUMNS = (
 _PROJECT_COLUMNS = (
     "department_id", "id", "name", "code", "budget_line_code", "line_link", "fund_source",
     "fund_source_detail", "budget_amount", "amount_unit", "amount_source", "owner", "status", "notes",
-    "goal_text", "revision", "implementing_unit", "mid_term_goal_text",
+    "goal_text", "revision", "implementing_unit", "mid_term_goal_text", "details", "goal_layout",
 )  # fmt: skip
 _ACCEPTANCE_COLUMNS = ("department_id", "project_id", "code", "reason", "accepted_by", "accepted_at")
 
@@ -567,7 +642,8 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
     indicator = _adopter(Indicator)
     for (
         project_id, level1, level2, level3, description, value, basis, mid_term_value, weight, direction,
-        unit, reference_value, method,
+        unit, reference_value, method, nature, mid_term_level2, mid_term_level3, standard, expected_value,
+        extra,
     ) in _driver_rows(connection, indicator_statement):  # fmt: skip
         indicators[project_id].append(
             indicator(
@@ -584,6 +660,12 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
                     "unit": unit,
                     "reference_value": reference_value,
                     "method": method,
+                    "nature": nature,
+                    "mid_term_level2": mid_term_level2,
+                    "mid_term_level3": mid_term_level3,
+                    "standard": standard,
+                    "expected_value": expected_value,
+                    "extra": _json_value(extra) or {},
                 },
             )
         )
@@ -598,7 +680,7 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
     for (
         department_id, project_id, name, code, budget_line_code, line_link, fund_source, fund_source_detail,
         budget_amount, amount_unit, amount_source, owner, status, notes, goal_text, revision,
-        implementing_unit, mid_term_goal_text,
+        implementing_unit, mid_term_goal_text, details, goal_layout,
     ) in children(ProjectRow, _PROJECT_COLUMNS, col(ProjectRow.position), _live()):  # fmt: skip
         goal = _adopt(
             GoalTable,
@@ -607,6 +689,7 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
                 "mid_term_goal_text": mid_term_goal_text,
                 "indicators": indicators.pop(project_id, no_indicators),
                 "revision": revision,
+                **_goal_layout(goal_layout),
             },
         )
         projects[department_id].append(
@@ -629,6 +712,7 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
                     "notes": notes,
                     "goal": goal,
                     "acceptances": list(acceptances[department_id].get(project_id, no_acceptances)),
+                    **_project_details(details),
                 },
             )
         )
@@ -743,6 +827,8 @@ def _project_values(project: Project, *, department_id: int, position: int, user
         "notes": project.notes,
         "goal_text": project.goal.goal_text,
         "mid_term_goal_text": project.goal.mid_term_goal_text,
+        "details": _details_value(project),
+        "goal_layout": _layout_value(project.goal),
         "revision": project.goal.revision,
         "updated_at": utcnow(),
         "updated_by": user,
@@ -766,6 +852,12 @@ def _indicator_values(indicators: Iterable[Indicator], project_id: int) -> list[
             "unit": indicator.unit,
             "reference_value": indicator.reference_value,
             "method": indicator.method,
+            "nature": indicator.nature,
+            "mid_term_level2": indicator.mid_term_level2,
+            "mid_term_level3": indicator.mid_term_level3,
+            "standard": indicator.standard,
+            "expected_value": indicator.expected_value,
+            "extra": indicator.extra or None,
         }
         for position, indicator in enumerate(indicators, start=1)
     ]

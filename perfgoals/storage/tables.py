@@ -183,6 +183,11 @@ class ProjectRow(SQLModel, table=True):
     # Added by revision 0004: set when the project is moved to the recycle bin, cleared on restore.
     deleted_at: datetime | None = Field(default=None)
     deleted_by: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
+    # Added by revision 0005: what a goal table from another province's layout carries besides the model's
+    # first fields: the project block's fields, its cost breakdown and its own fields with no column
+    # (``details``), and the layout it came in with its footers (``goal_layout``), as JSON.
+    details: Any = _json()
+    goal_layout: Any = _json()
 
 
 class IndicatorRow(SQLModel, table=True):
@@ -206,6 +211,13 @@ class IndicatorRow(SQLModel, table=True):
     unit: str | None = Field(default=None, max_length=40)
     reference_value: str | None = None
     method: str | None = None
+    # Added by revision 0005: 指标性质, the 实施期 group's 二级/三级, 绩效标准, 当年预期实现值, other columns.
+    nature: str | None = None
+    mid_term_level2: str | None = None
+    mid_term_level3: str | None = None
+    standard: str | None = None
+    expected_value: str | None = None
+    extra: Any = _json()
 
 
 class AcceptanceRow(SQLModel, table=True):
