@@ -119,14 +119,16 @@ async def drive(db: str, opens: int) -> dict[str, Any]:
         # for the process to look idle (20 ms sleeps at least, three of them), and pause forces a
         # redraw, so they measured Pilot more than the TUI.
         painted: list[tuple[float, float]] = []
-        display = app._display
+        from perfgoals.tui.textual_compat import display_hook, set_display_hook
+
+        display = display_hook(app)
 
         def display_timed(shown: Any, update: Any) -> None:
             display(shown, update)
             if update is not None and not painted and new_finding():
                 painted.append((time.perf_counter(), time.process_time()))
 
-        app._display = display_timed  # type: ignore[method-assign]
+        set_display_hook(app, display_timed)
         before, before_cpu = time.perf_counter(), time.process_time()
         app.post_message(events.Key("enter", "\r"))  # as the terminal driver delivers a key
         deadline = before + 60.0
@@ -134,7 +136,7 @@ async def drive(db: str, opens: int) -> dict[str, Any]:
             if time.perf_counter() > deadline:
                 raise TimeoutError("the new finding was not painted in time")
             await asyncio.sleep(0.002)
-        app._display = display  # type: ignore[method-assign]
+        set_display_hook(app, display)
         result["recheck"] = painted[0][0] - before
         result["recheck_cpu"] = painted[0][1] - before_cpu
         result["findings_after_edit"] = len(screen.findings[project_id])
@@ -143,7 +145,7 @@ async def drive(db: str, opens: int) -> dict[str, Any]:
         # The floor of the re-check: the engine alone on the edited project.
         from perfgoals.checks import check_project
 
-        edited = screen._department_with_drafts()
+        edited = screen.workspace.department_with_drafts()
         project = next(p for p in edited.projects if p.id == project_id)
         runs = []
         for _ in range(5):

@@ -38,6 +38,19 @@ async def _open_second_project(pilot: Pilot[Any]) -> None:
     await _settle(pilot)
     await pilot.press("down", "enter")
     await _settle(pilot)
+    await _until_grid_drawn(pilot)
+
+
+async def _until_grid_drawn(pilot: Pilot[Any], timeout: float = 10.0) -> None:
+    """On a busy machine the grid's rows can land a frame or two after the project opens."""
+    app = pilot.app
+    assert isinstance(app, PerfgoalsApp)
+    grid = app.main_screen.grid
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not any(grid.render_line(y).text.strip("│ ")[:1].isdigit() for y in range(grid.size.height)):
+        assert asyncio.get_running_loop().time() < deadline, "the grid was never drawn"
+        await pilot.pause(0.02)
+    await pilot.pause()
 
 
 async def _edit_value(pilot: Pilot[Any]) -> None:

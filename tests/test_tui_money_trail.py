@@ -31,10 +31,11 @@ from perfgoals.tui.screens.budget_lines import (
     settle_total,
 )
 from perfgoals.tui.screens.dialogs import ProjectFieldsDialog
-from perfgoals.tui.screens.main import MainScreen, findings_by_project
+from perfgoals.tui.screens.main import MainScreen
 from perfgoals.tui.widgets.findings_panel import FindingsPanel
 from perfgoals.tui.widgets.project_list import ProjectList
 from perfgoals.tui.widgets.project_summary import ProjectSummary
+from perfgoals.tui.workspace import findings_by_project
 from tests.test_tui_main import SIZE, asynctest, edit_cell, main_screen, make_app, settle
 
 OLD_SCIENTISTS = "老科学工作者协会工作经费"  # 7.29 万元, inferred from its 成本指标, on 2060701

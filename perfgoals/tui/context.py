@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
+
+from perfgoals.tui.config import Settings
 
 
 @dataclass
@@ -12,6 +14,12 @@ class TuiContext:
     engine: Engine
     user: str
     department_id: int | None = None
+    #: The settings file (theme, keys, last department-year); read by the app when not given.
+    settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def database_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=False)
 
 
 @dataclass(frozen=True)

@@ -11,26 +11,33 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from perfgoals.columns import (
+    ALL_FIELDS,
+    INDICATOR_COLUMNS,
+    STANDARD_FIELDS,
+    cell_text,
+    header_fields,
+    is_column,
+    label,
+    parse_cell,
+    set_value,
+    used_fields,
+    value_of,
+)
+from perfgoals.columns import OPTIONAL_FIELDS as OPTIONAL_COLUMN_FIELDS
 from perfgoals.models import Indicator, Project
 
-#: The goal-table columns always shown in the grid, in order.
-GRID_FIELDS: tuple[str, ...] = ("level1", "level2", "level3", "description", "value", "basis")
+#: The goal-table columns always shown in the grid, in order (the one column registry's standard ones).
+GRID_FIELDS: tuple[str, ...] = STANDARD_FIELDS
 
-#: Columns shown after those only when some row of the table fills them in (few layouts have them).
-OPTIONAL_FIELDS: tuple[str, ...] = ("method",)
+#: Columns shown only when some row of the table fills them in, or when added by hand (添加列).
+OPTIONAL_FIELDS: tuple[str, ...] = OPTIONAL_COLUMN_FIELDS
 
-#: Every column the grid can show and edit.
-ALL_GRID_FIELDS: tuple[str, ...] = GRID_FIELDS + OPTIONAL_FIELDS
+#: Every column the grid can show and edit, in the published order.
+ALL_GRID_FIELDS: tuple[str, ...] = ALL_FIELDS
 
-GRID_LABELS: dict[str, str] = {
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "level3": "三级指标",
-    "description": "指标描述",
-    "value": "指标值",
-    "basis": "确定依据",
-    "method": "计算方法",
-}
+#: The grid's header for each column (the registry's short labels).
+GRID_LABELS: dict[str, str] = {column.field: column.short for column in INDICATOR_COLUMNS}
 
 #: Fields of the goal table (not of the project itself) that the goal editor (F4) edits.
 GOAL_TEXT_FIELDS: tuple[str, ...] = ("goal_text", "mid_term_goal_text")
@@ -86,15 +93,23 @@ class CellRange:
         return self.right - self.left + 1
 
 
-def visible_fields(indicators: Sequence[Indicator]) -> tuple[str, ...]:
-    """The grid's columns for these rows: the fixed ones, then each optional one some row fills in."""
-    optional = tuple(field for field in OPTIONAL_FIELDS if any(getattr(row, field) for row in indicators))
-    return GRID_FIELDS + optional
+def visible_fields(indicators: Sequence[Indicator], extra: Iterable[str] = ()) -> tuple[str, ...]:
+    """The grid's columns for these rows: the standard ones and each optional one some row fills in
+    (or that ``extra`` names: added by hand), in the published order."""
+    return used_fields(indicators, extra)
 
 
-def _stored(field: str, text: str) -> str | None:
-    # An optional column left empty is absent (``None``), as the importers leave it, not "".
-    return text or None if field in OPTIONAL_FIELDS else text
+def _stored(field: str, text: str) -> Any:
+    """What ``text`` typed into ``field`` stores (raises CellValueError for what it cannot hold)."""
+    return parse_cell(field, text)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One value a picker offers: the fields it sets (e.g. 一级 and 二级 together) and how it is shown."""
+
+    label: str
+    changes: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +223,8 @@ class ProjectDraft:
         self._redo: list[_Step] = []
         self._changes = 0  # bumped by every change, so that ``dirty`` is computed once per change
         self._dirty_at: tuple[int, bool] = (0, False)
+        #: Optional columns added by hand (添加列) before anything is typed into them: view state only.
+        self.added_columns: list[str] = []
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -239,7 +256,20 @@ class ProjectDraft:
     @property
     def fields(self) -> tuple[str, ...]:
         """The grid's columns as now shown: what range columns (copy, paste, clear) refer to."""
-        return visible_fields(self.indicators)
+        return visible_fields(self.indicators, self.added_columns)
+
+    def addable_columns(self) -> list[str]:
+        """The optional columns not shown yet, in order: what 添加列 offers."""
+        shown = set(self.fields)
+        return [field for field in OPTIONAL_FIELDS if field not in shown]
+
+    def add_column(self, field: str) -> bool:
+        """Show an optional column although no row fills it in yet; returns whether it was hidden."""
+        if not (field in OPTIONAL_FIELDS or (field.startswith("extra:") and is_column(field))) or field in self.fields:
+            return False
+        self.added_columns.append(field)
+        self._changes += 1
+        return True
 
     @property
     def can_undo(self) -> bool:
@@ -266,6 +296,17 @@ class ProjectDraft:
         self._saved = _copy(project)
         self._saved_form = _comparable(project)
         self.project = _copy(project)
+
+    def restore(self, mine: Project, label: str = "恢复未保存的修改") -> bool:
+        """Make ``mine`` (edits kept elsewhere: a recovery file) the current state, over this draft's
+        saved version, as one undoable change; returns whether anything changed."""
+        if _comparable(mine) == _comparable(self.project):
+            return False
+        self._record(label, Place())
+        revision = self.project.goal.revision
+        self.project = _copy(mine)
+        self.project.goal.revision = revision
+        return True
 
     def _record(self, label: str, place: Place) -> None:
         self._changes += 1
@@ -299,23 +340,37 @@ class ProjectDraft:
     # -- cells ----------------------------------------------------------------------------------
 
     def cell(self, row: int, field: str) -> str:
-        return str(getattr(self.indicators[row], field) or "")
+        return cell_text(self.indicators[row], field)
+
+    def check_cells(self, changes: dict[str, str]) -> str | None:
+        """Why ``changes`` cannot be stored (a weight that is no number …), or ``None`` when they can."""
+        for field, text in changes.items():
+            try:
+                _stored(field, text)
+            except ValueError as exc:
+                return str(exc)
+        return None
 
     def set_cell(self, row: int, field: str, text: str) -> bool:
         """Set one cell to ``text`` exactly as typed; returns whether anything changed."""
         return self.set_cells(row, {field: text})
 
     def set_cells(self, row: int, changes: dict[str, str]) -> bool:
-        """Set several cells of one row as one undoable change (e.g. 一级 and 二级 together)."""
-        unknown = set(changes) - set(ALL_GRID_FIELDS)
+        """Set several cells of one row as one undoable change (e.g. 一级 and 二级 together).
+
+        Raises ValueError (:class:`perfgoals.columns.CellValueError`) for text a column cannot hold,
+        changing nothing: check first with :meth:`check_cells`.
+        """
+        unknown = {field for field in changes if not is_column(field)}
         if unknown:
             raise ValueError(f"不可编辑的列：{'、'.join(sorted(unknown))}")
-        if all(self.cell(row, field) == text for field, text in changes.items()):
+        values = {field: _stored(field, text) for field, text in changes.items()}
+        if all(value_of(self.indicators[row], field) == value for field, value in values.items()):
             return False
         first = next(iter(changes))
-        self._record(f"修改{GRID_LABELS[first]}", Place(row, first))
-        for field, text in changes.items():
-            setattr(self.indicators[row], field, _stored(field, text))
+        self._record(f"修改{label(first)}", Place(row, first))
+        for field, value in values.items():
+            set_value(self.indicators[row], field, value)
         return True
 
     def clear_range(self, cells: CellRange) -> bool:
@@ -329,7 +384,7 @@ class ProjectDraft:
             return False
         self._record("清空单元格", Place(cells.top, fields[cells.left]))
         for row, field in targets:
-            setattr(self.indicators[row], field, _stored(field, ""))
+            set_value(self.indicators[row], field, _stored(field, ""))
         return True
 
     # -- rows -----------------------------------------------------------------------------------
@@ -412,10 +467,20 @@ class ProjectDraft:
         """Paste clipboard text with its top-left cell at (``top``, ``left``).
 
         Rows are added at the end when the paste runs past the last row; columns beyond the last
-        shown one (依据, or an optional column shown after it) are dropped.  A single value pasted over a selection fills the whole selection, as a spreadsheet
-        does.  Returns the cells written, or ``None`` when nothing changed.
+        shown one are dropped.  A single value pasted over a selection fills the whole selection, as a
+        spreadsheet does.  A first line of column headers (一级指标, 二级指标 … as copied from a sheet
+        with its header) is recognised and not pasted as a row: its columns then go to the fields they
+        name, from the first column on, whichever columns are shown.  Returns the cells written, or
+        ``None`` when nothing changed; raises ValueError naming the cell when a value cannot be held
+        (a weight that is no number), changing nothing.
         """
         cells = parse_tsv(text)
+        named = header_fields(cells[0]) if cells else None
+        if named is not None:
+            cells = cells[1:]
+            if not cells:
+                return None
+            return self._paste_by_header(top, named, cells)
         fields = self.fields
         if not cells or left >= len(fields):
             return None
@@ -424,22 +489,50 @@ class ProjectDraft:
             cells = [[cells[0][0]] * selection.columns for _ in range(selection.rows)]
         width = min(max(len(row) for row in cells), len(fields) - left)
         area = CellRange(top, left, top + len(cells) - 1, left + width - 1)
+        writes = [
+            (top + offset, fields[left + column], row[column] if column < len(row) else "")
+            for offset, row in enumerate(cells)
+            for column in range(width)
+        ]
+        if not self._write_pasted(writes, Place(top, fields[left])):
+            return None
+        return area
+
+    def _paste_by_header(self, top: int, named: list[str], cells: list[list[str]]) -> CellRange | None:
+        writes = [
+            (top + offset, field, row[column] if column < len(row) else "")
+            for offset, row in enumerate(cells)
+            for column, field in enumerate(named)
+            if field
+        ]
+        first = next(field for field in named if field)
+        if not self._write_pasted(writes, Place(top, first)):
+            return None
+        shown = self.fields
+        columns = [shown.index(field) for field in named if field in shown]
+        return CellRange(top, min(columns), top + len(cells) - 1, max(columns))
+
+    def _write_pasted(self, writes: list[tuple[int, str, str]], place: Place) -> bool:
+        """Write (row, field, text) cells as one undoable change, adding rows as needed; all or none."""
+        values = []
+        for row, field, text in writes:
+            try:
+                values.append((row, field, _stored(field, text)))
+            except ValueError as exc:
+                raise ValueError(f"第 {row + 1} 行 {label(field)}：{exc}") from None
         before = _copy(self.project)
-        while len(self.indicators) <= area.bottom:
+        while len(self.indicators) <= max(row for row, _, _ in values):
             self.indicators.append(Indicator())
-        for offset, row in enumerate(cells):
-            for column in range(width):
-                value = row[column] if column < len(row) else ""
-                field = fields[left + column]
-                setattr(self.indicators[top + offset], field, _stored(field, value))
+        for row, field, value in values:
+            set_value(self.indicators[row], field, value)
         if _comparable(before) == _comparable(self.project):
             self.project = before
-            return None
+            return False
         self._changes += 1
-        self._undo.append(_Step("粘贴", before, Place(top, fields[left])))
+        self._undo.append(_Step("粘贴", before, place))
         del self._undo[:-_MAX_UNDO]
         self._redo.clear()
-        return area
+        return True
 
 
 # --- comparing two versions (the conflict dialog) ---------------------------------------------------
@@ -458,11 +551,11 @@ def _project_field(project: Project, key: str) -> Any:
 def differences(mine: Project, theirs: Project) -> list[tuple[str, str, str]]:
     """Where two versions of a project differ: (what, my text, their text), fields then rows."""
     result: list[tuple[str, str, str]] = []
-    for key, label in PROJECT_FIELD_LABELS.items():
+    for key, name in PROJECT_FIELD_LABELS.items():
         a = _project_field(mine, key)
         b = _project_field(theirs, key)
         if a != b:
-            result.append((label, _show(a), _show(b)))
+            result.append((name, _show(a), _show(b)))
     rows = max(len(mine.goal.indicators), len(theirs.goal.indicators))
     for index in range(rows):
         a_row = mine.goal.indicators[index] if index < len(mine.goal.indicators) else None
@@ -470,18 +563,18 @@ def differences(mine: Project, theirs: Project) -> list[tuple[str, str, str]]:
         if a_row is None or b_row is None:
             present = a_row or b_row
             assert present is not None
-            text = " / ".join(getattr(present, f) for f in ALL_GRID_FIELDS if getattr(present, f))
+            text = " / ".join(cell_text(present, f) for f in used_fields([present]) if cell_text(present, f))
             result.append(
                 (f"第 {index + 1} 行", text if a_row else "（无此行）", text if b_row else "（无此行）")
             )
             continue
-        for field in ALL_GRID_FIELDS:
-            if getattr(a_row, field) != getattr(b_row, field):
+        for field in used_fields([a_row, b_row]):
+            if value_of(a_row, field) != value_of(b_row, field):
                 result.append(
                     (
-                        f"第 {index + 1} 行 {GRID_LABELS[field]}",
-                        _show(getattr(a_row, field)),
-                        _show(getattr(b_row, field)),
+                        f"第 {index + 1} 行 {label(field)}",
+                        cell_text(a_row, field),
+                        cell_text(b_row, field),
                     )
                 )
     return result

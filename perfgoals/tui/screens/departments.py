@@ -6,7 +6,7 @@ from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
@@ -30,6 +30,7 @@ from perfgoals.tui.screens._common import (
     flexible_width,
 )
 from perfgoals.tui.screens.dialogs import ConfirmDialog
+from perfgoals.tui.search import matches
 
 UNITS = ("万元", "元")
 
@@ -123,6 +124,7 @@ class DepartmentsScreen(Screen[int | None]):
         Binding("r", "rollover", "结转下一年度", id="departments.rollover"),
         Binding("delete", "delete", "删除部门年度", id="departments.delete"),
         Binding("f5", "reload", "刷新", id="departments.reload"),
+        Binding("slash,ctrl+f", "filter", "筛选", id="departments.filter", show=False),
         Binding("escape", "close", "返回", id="departments.close"),
     ]
 
@@ -141,11 +143,16 @@ class DepartmentsScreen(Screen[int | None]):
     def __init__(self, context: TuiContext) -> None:
         super().__init__()
         self.context = context
+        #: Every department-year in the database; ``keys`` are those the filter shows.
+        self.all_keys: list[repo.DepartmentKey] = []
         self.keys: list[repo.DepartmentKey] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("回车打开；n 新建；r 从所选年度结转出下一年度；Delete 删除", classes="screen-hint")
+        yield Static(
+            "回车打开；n 新建；r 结转下一年度；Delete 删除；/ 或直接打字筛选", classes="screen-hint"
+        )
+        yield Input(placeholder="筛选：部门名称、编码、年度或拼音首字母（如 zjk）", id="department-filter", compact=True)
         table: DataTable[Text] = DataTable(id="departments", cursor_type="row", zebra_stripes=True)
         table.add_column("编码", key="code", width=10)
         table.add_column("部门名称", key="name", width=flexible_width(self.app.size.width, 36, minimum=16))
@@ -226,7 +233,15 @@ class DepartmentsScreen(Screen[int | None]):
     # --- messages ------------------------------------------------------------------------------
 
     def on_departments_screen_loaded(self, message: Loaded) -> None:
-        self.keys = message.keys
+        self.all_keys = message.keys
+        self._show(message.select_id)
+        self.query_one(DataTable).focus()
+
+    def _show(self, select_id: int | None) -> None:
+        needle = self.query_one("#department-filter", Input).value.strip()
+        self.keys = [
+            key for key in self.all_keys if matches(needle, key.code, key.name, str(key.year))
+        ]
         table = self.query_one(DataTable)
         table.clear()
         for key in self.keys:
@@ -238,14 +253,43 @@ class DepartmentsScreen(Screen[int | None]):
                 key=str(key.id),
             )
         status = self.query_one(StatusLine)
-        if not self.keys:
+        if not self.all_keys:
             status.say("数据库中还没有部门：按 n 新建，或在命令行运行 perfgoals demo 装入示例")
+        elif needle:
+            status.say(f"筛选出 {len(self.keys)} 个（共 {len(self.all_keys)} 个部门年度）")
         elif not status.has_class("-ok"):
-            status.say(f"共 {len(self.keys)} 个部门年度")
+            status.say(f"共 {len(self.all_keys)} 个部门年度")
         for index, key in enumerate(self.keys):
-            if key.id == message.select_id:
+            if key.id == select_id:
                 table.move_cursor(row=index)
-        table.focus()
+
+    # --- the filter ----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#department-filter")
+    def _filter_changed(self) -> None:
+        selected = self.selected()
+        self._show(selected.id if selected else self.context.department_id)
+
+    @on(Input.Submitted, "#department-filter")
+    def _filter_submitted(self) -> None:
+        if len(self.keys) == 1:
+            self.dismiss(self.keys[0].id)
+        else:
+            self.query_one(DataTable).focus()
+
+    def action_filter(self) -> None:
+        self.set_focus(self.query_one("#department-filter", Input))
+
+    def route_key(self, event: events.Key) -> bool:
+        """Typing on the list (a Chinese character, a digit, a letter no key is bound to) filters it:
+        the filter takes the focus before the next key is handed on, so the whole burst lands there."""
+        table = self.query_one(DataTable)
+        if self.app.screen is not self or self.focused is not table or not event.is_printable:
+            return False
+        if event.character is None or event.key in self.active_bindings:
+            return False  # n, r, / … keep their meaning
+        self.set_focus(self.query_one("#department-filter", Input))
+        return False
 
     def on_departments_screen_saved(self, message: Saved) -> None:
         self.query_one(StatusLine).say(message.text, ok=True)

@@ -11,7 +11,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
 
 from perfgoals.models import AmountSource, Department, FundSource, LinkStatus, Project, ProjectStatus
 from perfgoals.reading.amounts import project_amount
@@ -121,6 +122,34 @@ class ConflictDialog(ModalScreen[str | None]):
         self.dismiss(None if event.button.id == "later" else event.button.id)
 
     def action_later(self) -> None:
+        self.dismiss(None)
+
+
+class ColumnDialog(ModalScreen[str | None]):
+    """添加列: choose one of the optional columns the table does not show yet; returns its field."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "取消", id="dialog.cancel")]
+
+    def __init__(self, offered: list[tuple[str, str]]) -> None:
+        super().__init__(classes="dialog")
+        self._offered = offered
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label("添加列（有数据后，表格和导出都显示该列）", classes="dialog-title")
+            yield OptionList(*(Option(label, id=field) for field, label in self._offered), id="columns")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("取消 (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
         self.dismiss(None)
 
 

@@ -1,8 +1,9 @@
 """帮助: every key of the app and of the screen underneath, read from the bindings themselves.
 
 Nothing here is a hand-written list of keys: the table is built from the ``BINDINGS`` of the app,
-the active screen and the focused widget (with their ids and descriptions), so it cannot drift from
-what the keys do.  Textual's own bindings carry English descriptions; the few a user meets are given
+the active screen and the focused widget (their descriptions; the binding ids, which the settings
+file's [keys] uses, are kept in :attr:`HelpScreen.entries` and listed in the README, not shown), so
+it cannot drift from what the keys do.  Textual's own bindings carry English descriptions; the few a user meets are given
 Chinese names by action below, and the rest of Textual's built-in widget keys are left out.
 """
 
@@ -21,6 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 from perfgoals.tui.context import TuiContext
+from perfgoals.tui.textual_compat import inherits_bindings
 
 #: Chinese names of Textual's built-in actions that a user meets in perfgoals.
 BUILTIN_NAMES: dict[str, str] = {
@@ -63,7 +65,7 @@ def _bindings(node_type: type[DOMNode]) -> Iterator[Binding]:
         declared = cls.__dict__.get("BINDINGS")
         if declared:
             yield from Binding.make_bindings(declared)
-        if not cls.__dict__.get("_inherit_bindings", True):
+        if not inherits_bindings(cls):
             break
 
 
@@ -126,7 +128,8 @@ def screen_commands(app: App[object], screen: Screen[object]) -> Iterator[System
 
 
 def _screen_name(screen: Screen[object]) -> str:
-    return screen.title or getattr(screen, "TITLE", None) or type(screen).__name__
+    """The screen's Chinese name: its ``HELP_NAME`` or title (never its class name, when it has one)."""
+    return getattr(screen, "HELP_NAME", None) or screen.title or getattr(screen, "TITLE", None) or type(screen).__name__
 
 
 #: Chinese names of the Textual widgets whose keys are listed.
@@ -174,8 +177,12 @@ class HelpScreen(ModalScreen[None]):
             table.add_column("范围", key="where")
             table.add_column("按键", key="keys")
             table.add_column("功能", key="description")
-            table.add_column("编号", key="id")
             yield table
+            yield Static(
+                "改键：在设置文件 config.toml 的 [keys] 中按编号设置（位置与编号见 README）",
+                classes="screen-hint",
+                markup=False,
+            )
 
     def on_mount(self) -> None:
         stack = self.app.screen_stack
@@ -183,7 +190,7 @@ class HelpScreen(ModalScreen[None]):
         self.entries = collect(self.app, underneath)
         table = self.query_one(DataTable)
         for entry in self.entries:
-            table.add_row(entry.where, entry.keys, entry.description, entry.binding_id)
+            table.add_row(entry.where, entry.keys, entry.description)
         table.focus()
 
     def action_close(self) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from perfgoals.tui.editing import GRID_LABELS, PROJECT_FIELD_LABELS
+from perfgoals.tui.workspace import GLYPHS
 
 if TYPE_CHECKING:
     from perfgoals.checks.findings import Finding
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 # before the first screen is drawn.
 _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-GLYPHS = {"error": "✗", "warning": "⚠", "info": "ℹ"}
+__all__ = ["GLYPHS", "FindingsPanel", "finding_text", "where"]
 RANKS = {"error": 0, "warning": 1, "info": 2}
 
 

@@ -1,22 +1,40 @@
-"""The goal-table grid: 一级/二级/三级/描述/指标值/依据 (and 计算方法 when some row has one), long
-text wrapped, a cell cursor and a range."""
+"""The goal-table grid: the columns the table uses (一级 … 依据, and 实施期指标值, 度量单位, 指标方向,
+权重, 计算方法, 上年指标值 when some row has them), long text wrapped, a cell cursor and a range, and
+the cell editor laid over the cursor cell.
+
+The grid knows nothing of drafts: it shows rows, reports where the user is, and places, shows and
+hides the one :class:`~perfgoals.tui.widgets.cell_editor.CellEditor` of its screen (:meth:`open_editor`).
+In a short terminal (:attr:`compact`) every row takes one line, so that the table keeps its rows in 24.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import OverflowMethod
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.events import Resize
 from textual.geometry import Region
 from textual.message import Message
-from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, CursorType, RowKey
 
+from perfgoals.columns import cell_text, label
 from perfgoals.models import Indicator
 from perfgoals.reading.rows import read_value
-from perfgoals.tui.editing import GRID_FIELDS, GRID_LABELS, CellRange, visible_fields
+from perfgoals.tui.editing import GRID_FIELDS, CellRange, visible_fields
+from perfgoals.tui.textual_compat import (
+    HighlightingDataTable,
+    cell_region,
+    clear_render_caches,
+    forget_rows,
+    remeasure_rows,
+    set_cell_quietly,
+)
+
+if TYPE_CHECKING:
+    from perfgoals.tui.widgets.cell_editor import CellEditor, EditSpec
 
 # Share of the width each column gets, the least it gets, and the most it needs.
 _WEIGHTS = {
@@ -24,30 +42,68 @@ _WEIGHTS = {
     "level2": 12,
     "level3": 14,
     "description": 18,
+    "mid_term_value": 10,
     "value": 12,
+    "unit": 5,
+    "direction": 5,
+    "weight": 5,
     "basis": 10,
     "method": 14,
+    "reference_value": 10,
 }
-_MINIMUM = {"level1": 4, "level2": 4, "level3": 6, "description": 6, "value": 6, "basis": 4, "method": 6}
-_MAXIMUM = {"level1": 10, "level2": 18, "value": 18, "basis": 12}
+_MINIMUM = {
+    "level1": 4,
+    "level2": 4,
+    "level3": 6,
+    "description": 6,
+    "mid_term_value": 6,
+    "value": 6,
+    "unit": 4,
+    "direction": 4,
+    "weight": 4,
+    "basis": 4,
+    "method": 6,
+    "reference_value": 6,
+}
+#: A column the tables above do not name (a table's own, 数据来源 …).
+_OTHER_WEIGHT, _OTHER_MINIMUM = 10, 6
+_MAXIMUM = {
+    "level1": 10,
+    "level2": 18,
+    "mid_term_value": 18,
+    "value": 18,
+    "unit": 8,
+    "direction": 6,
+    "weight": 6,
+    "basis": 12,
+    "reference_value": 18,
+}
 # Up to this many changed rows are replaced in place; more (another project shown) re-render all.
 _IN_PLACE_ROWS = 3
 # Columns that hold Chinese labels only: an even width wraps them between characters, not half-way.
-_CJK_COLUMNS = ("level1", "level2", "basis")
+_CJK_COLUMNS = ("level1", "level2", "basis", "direction")
+#: The least width of the cell editor, and its height for free text and for a picker.
+EDITOR_WIDTH = 36
+EDITOR_HEIGHT = 4
+PICKER_HEIGHT = 16
 
 
-class GoalGrid(DataTable[Text]):
+class GoalGrid(HighlightingDataTable):
     """A DataTable of indicator rows that re-lays itself out to the width it is given.
 
     Shift+arrows extend a rectangular selection from an anchor; the cells in it are highlighted
-    like the cursor.  The grid knows nothing of editing: it shows rows and reports where the user is.
+    like the cursor.  Tab and shift+Tab move across cells (to the next row at the end of one).
     """
+
+    HELP_NAME = "指标表格"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("shift+up", "extend(-1, 0)", "向上扩选", show=False, id="grid.extend_up"),
         Binding("shift+down", "extend(1, 0)", "向下扩选", show=False, id="grid.extend_down"),
         Binding("shift+left", "extend(0, -1)", "向左扩选", show=False, id="grid.extend_left"),
         Binding("shift+right", "extend(0, 1)", "向右扩选", show=False, id="grid.extend_right"),
+        Binding("tab", "step(1)", "下一个单元格", show=False, id="grid.next_cell"),
+        Binding("shift+tab", "step(-1)", "上一个单元格", show=False, id="grid.previous_cell"),
     ]
 
     class SelectionChanged(Message):
@@ -67,8 +123,10 @@ class GoalGrid(DataTable[Text]):
         # What each shown cell was built from, per row: lets show_rows touch only the cells that changed.
         self._shown: list[tuple[tuple[str, str, str, str], ...]] = []
         self._widths: dict[str, int] = {}
-        # The columns shown: the fixed ones and the optional ones some row of this table fills in.
+        # The columns shown: the standard ones and the optional ones this table uses.
         self._fields: tuple[str, ...] = GRID_FIELDS
+        self._compact = False
+        self._editor: CellEditor | None = None
 
     # -- content --------------------------------------------------------------------------------
 
@@ -78,18 +136,20 @@ class GoalGrid(DataTable[Text]):
         marks: dict[tuple[int, str], str] | None = None,
         *,
         top: bool = False,
+        fields: tuple[str, ...] | None = None,
     ) -> None:
-        """Show ``indicators``; ``marks`` maps (row, field) to a glyph for cells with findings;
-        ``top`` (another project) puts the view and the cursor back on the first cell.
+        """Show ``indicators`` in ``fields`` (default: the columns they use); ``marks`` maps (row,
+        field) to a glyph for cells with findings; ``top`` (another project) puts the view and the
+        cursor back on the first cell.
 
         Only the cells whose text or mark changed are replaced, and only their rows are measured
         again: re-laying out the whole table is what makes switching projects and editing slow.
         """
         self._indicators = indicators
         self._findings = marks or {}
-        self._fields = visible_fields(indicators)
+        self._fields = fields if fields is not None else visible_fields(indicators)
         widths = self._column_widths()
-        if widths != self._widths or not self.columns:
+        if widths != self._widths or not self.columns or tuple(self.columns) != tuple(map(ColumnKey, self._fields)):
             self._rebuild()
         else:
             self._update_rows()
@@ -100,14 +160,29 @@ class GoalGrid(DataTable[Text]):
 
     def set_marks(self, marks: dict[tuple[int, str], str]) -> None:
         """Change only the finding marks (after a check), keeping the rows as they are."""
-        self.show_rows(self._indicators, marks)
+        self.show_rows(self._indicators, marks, fields=self._fields)
+
+    @property
+    def compact(self) -> bool:
+        """One line per row (a short terminal): the table keeps its rows in view."""
+        return self._compact
+
+    @compact.setter
+    def compact(self, compact: bool) -> None:
+        if compact != self._compact:
+            self._compact = compact
+            if self.columns:
+                self._rebuild()
 
     def _signature(self, row: int, field: str, indicator: Indicator) -> tuple[str, str, str, str]:
-        extra = (indicator.unit or "") + "\0" + (indicator.reference_value or "") if field == "value" else ""
-        return (str(getattr(indicator, field) or ""), self._findings.get((row, field), ""), extra, "")
+        extra = (indicator.unit or "") if field == "value" else ""
+        return (cell_text(indicator, field), self._findings.get((row, field), ""), extra, "")
 
     def _row_signature(self, row: int, indicator: Indicator) -> tuple[tuple[str, str, str, str], ...]:
         return tuple(self._signature(row, field, indicator) for field in self._fields)
+
+    def _row_height(self) -> int | None:
+        return 1 if self._compact else None
 
     def _update_rows(self) -> None:
         shown = self._shown
@@ -125,47 +200,25 @@ class GoalGrid(DataTable[Text]):
                 if old[column] != new[column]:
                     cell = self._cell(index, field, indicator)
                     if in_place:
-                        self._data[row_key][ColumnKey(field)] = cell
+                        set_cell_quietly(self, row_key, ColumnKey(field), cell)
                     else:
                         self.update_cell(row_key, field, cell)
             remeasure.append(row_key)
         if in_place and changed:
-            self._forget_rows(set(changed), set(remeasure))
+            forget_rows(self, set(changed), set(remeasure))
         for index in range(len(shown) - 1, len(wanted) - 1, -1):
             self.remove_row(str(index))
         for index in range(len(shown), len(wanted)):
             indicator = self._indicators[index]
             cells = [self._cell(index, field, indicator) for field in self._fields]
-            self.add_row(*cells, height=None, key=str(index), label=str(index + 1))
+            self.add_row(*cells, height=self._row_height(), key=str(index), label=str(index + 1))
         self._shown = wanted
-        if remeasure:
-            # DataTable measures auto-height rows only when they are added (and only while their
-            # height is 0); ask it to measure the rows whose cells changed too, on its next idle.
-            for row_key in remeasure:
-                self.rows[row_key].height = 0
-            self._offset_cache.clear()
-            self._new_rows.update(remeasure)
-            self._require_update_dimensions = True
-            self.check_idle()
+        if remeasure and not self._compact:
+            remeasure_rows(self, remeasure)
         if self._indicators and self.cursor_coordinate.row >= len(self._indicators):
             self.move_cursor(row=len(self._indicators) - 1, animate=False, scroll=False)
         if self._anchor is not None and self._anchor[0] >= len(self._indicators):
             self._anchor = None
-
-    def _forget_rows(self, indexes: set[int], keys: set[RowKey]) -> None:
-        """Drop the cached renderings of these rows only (their cells were replaced in place)."""
-        for cache_key in list(self._row_renderable_cache.keys()):
-            if cache_key[1] in indexes:
-                self._row_renderable_cache.discard(cache_key)
-        for cell_key in list(self._cell_render_cache.keys()):
-            if cell_key[0] in keys:
-                self._cell_render_cache.discard(cell_key)
-        for row_cache_key in list(self._row_render_cache.keys()):
-            if row_cache_key[0] in keys:
-                self._row_render_cache.discard(row_cache_key)
-        # Lines are cached by screen position, and a row that grows moves the rows below it.
-        self._line_cache.clear()
-        self.refresh()
 
     def _column_widths(self) -> dict[str, int]:
         # Leave room for the vertical scrollbar whether or not it shows yet, so rows never overflow.
@@ -173,14 +226,16 @@ class GoalGrid(DataTable[Text]):
         # Each column takes 2 cells of padding; the row label takes its digits plus padding.
         label_width = len(str(max(len(self._indicators), 1))) + 2
         fields = self._fields
-        available = max(width - label_width - 2 * len(fields), sum(_MINIMUM[field] for field in fields))
-        total = sum(_WEIGHTS[field] for field in fields)
+        minimum = {field: _MINIMUM.get(field, _OTHER_MINIMUM) for field in fields}
+        weight = {field: _WEIGHTS.get(field, _OTHER_WEIGHT) for field in fields}
+        available = max(width - label_width - 2 * len(fields), sum(minimum.values()))
+        total = sum(weight.values())
         widths: dict[str, int] = {}
         for field in fields:
-            share = available * _WEIGHTS[field] // total
+            share = available * weight[field] // total
             if field in _CJK_COLUMNS:
                 share -= share % 2
-            widths[field] = min(max(share, _MINIMUM[field]), _MAXIMUM.get(field, share))
+            widths[field] = min(max(share, minimum[field]), _MAXIMUM.get(field, share))
         # What the capped columns leave goes to the free-text columns.
         spare = available - sum(widths.values())
         if spare > 0:
@@ -189,21 +244,15 @@ class GoalGrid(DataTable[Text]):
         return widths
 
     def _cell(self, row: int, field: str, indicator: Indicator) -> Text:
-        text = str(getattr(indicator, field) or "")
-        cell = Text(text, overflow="fold")
+        text = cell_text(indicator, field)
+        overflow: OverflowMethod = ("crop" if field in _CJK_COLUMNS else "ellipsis") if self._compact else "fold"
+        cell = Text(text, overflow=overflow, no_wrap=self._compact)
         mark = self._findings.get((row, field))
         if mark:
             cell = Text.assemble((mark + " ", "bold red" if mark == "✗" else "bold yellow"), cell)
-        if field == "value":
-            # A separate unit column (central layouts) is shown with the value it belongs to.
-            if indicator.unit and text and not text.endswith(indicator.unit):
-                cell.append(f" {indicator.unit}", style="dim")
-            if text:
-                # Read together with the unit column, as the checks read it (≤21.87 + 万元 is money).
-                cell.append("\n" + read_value(text, indicator.unit).describe(), style="dim italic")
-            # Last year's value, kept when the year was rolled over, for reference.
-            if indicator.reference_value:
-                cell.append(f"\n上年 {indicator.reference_value}", style="dim cyan")
+        if field == "value" and text and not self._compact:
+            # Read together with the unit column, as the checks read it (≤21.87 + 万元 is money).
+            cell.append("\n" + read_value(text, indicator.unit).describe(), style="dim italic")
         return cell
 
     def _rebuild(self) -> None:
@@ -214,14 +263,14 @@ class GoalGrid(DataTable[Text]):
         self._widths = widths
         self._laid_out_width = self.size.width
         for field in self._fields:
-            self.add_column(GRID_LABELS[field], width=widths[field], key=field)
+            self.add_column(label(field), width=widths[field], key=field)
         for index, indicator in enumerate(self._indicators):
             cells = [self._cell(index, field, indicator) for field in self._fields]
-            self.add_row(*cells, height=None, key=str(index), label=str(index + 1))
+            self.add_row(*cells, height=self._row_height(), key=str(index), label=str(index + 1))
         self._shown = [self._row_signature(i, indicator) for i, indicator in enumerate(self._indicators)]
         if self._indicators:
             row = min(cursor.row, len(self._indicators) - 1)
-            self.move_cursor(row=row, column=cursor.column, animate=False, scroll=False)
+            self.move_cursor(row=row, column=min(cursor.column, len(self._fields) - 1), animate=False, scroll=False)
         self.scroll_to(scroll.x, scroll.y, animate=False, immediate=True)
         if self._anchor is not None and self._anchor[0] >= len(self._indicators):
             self._anchor = None
@@ -261,7 +310,7 @@ class GoalGrid(DataTable[Text]):
         if self._anchor is None:
             return False
         self._anchor = None
-        self._clear_caches()
+        clear_render_caches(self)
         self.refresh()
         self.post_message(self.SelectionChanged(self))
         return True
@@ -273,7 +322,7 @@ class GoalGrid(DataTable[Text]):
             self.move_cursor(row=cells.bottom, column=cells.right)
         finally:
             self._extending = False
-        self._clear_caches()
+        clear_render_caches(self)
         self.refresh()
         self.post_message(self.SelectionChanged(self))
 
@@ -285,6 +334,19 @@ class GoalGrid(DataTable[Text]):
         self.clear_selection()
         self.move_cursor(row=max(0, min(row, len(self._indicators) - 1)), column=column)
 
+    def step(self, columns: int) -> None:
+        """Move ``columns`` cells across, on to the next (or previous) row past the end of one."""
+        if not self._indicators:
+            return
+        width = len(self._fields)
+        place = self.cursor_coordinate.row * width + self.cursor_coordinate.column + columns
+        place = max(0, min(place, len(self._indicators) * width - 1))
+        self.clear_selection()
+        self.move_cursor(row=place // width, column=place % width)
+
+    def action_step(self, columns: int) -> None:
+        self.step(columns)
+
     def action_extend(self, rows: int, columns: int) -> None:
         cursor = self.cursor_coordinate
         if self._anchor is None:
@@ -294,7 +356,7 @@ class GoalGrid(DataTable[Text]):
             self.move_cursor(row=cursor.row + rows, column=cursor.column + columns)
         finally:
             self._extending = False
-        self._clear_caches()
+        clear_render_caches(self)
         self.refresh()
         self.post_message(self.SelectionChanged(self))
 
@@ -302,21 +364,75 @@ class GoalGrid(DataTable[Text]):
         # Moving without shift drops the range, as in a spreadsheet.
         if not self._extending and self._anchor is not None and old_coordinate != new_coordinate:
             self._anchor = None
-            self._clear_caches()
+            clear_render_caches(self)
             self.post_message(self.SelectionChanged(self))
         super().watch_cursor_coordinate(old_coordinate, new_coordinate)
 
-    def _should_highlight(
-        self, cursor: Coordinate, target_cell: Coordinate, type_of_cursor: CursorType
-    ) -> bool:
-        if (
+    def highlights(self, cursor: Coordinate, target_cell: Coordinate, type_of_cursor: CursorType) -> bool:
+        return (
             self._anchor is not None
             and type_of_cursor == "cell"
             and cursor == self.cursor_coordinate
             and self.selection.contains(target_cell.row, target_cell.column)
-        ):
-            return True
-        return super()._should_highlight(cursor, target_cell, type_of_cursor)
+        )
+
+    # -- the cell editor over the grid ----------------------------------------------------------
+
+    def attach_editor(self, editor: CellEditor) -> None:
+        """The screen's one cell editor (mounted first among the screen's children, hidden)."""
+        self._editor = editor
+
+    @property
+    def editor(self) -> CellEditor | None:
+        """The cell editor while an edit is open, else ``None``."""
+        editor = self._editor
+        return editor if editor is not None and editor.is_open else None
+
+    @property
+    def editing(self) -> bool:
+        return self.editor is not None
+
+    def open_editor(self, spec: EditSpec) -> CellEditor:
+        """Lay the editor over the cursor cell, start ``spec`` in it and give it the focus, all before
+        this returns: the next key typed goes to the editor's line."""
+        editor = self._editor
+        assert editor is not None, "attach_editor first"
+        editor.begin(spec)
+        self.place_editor(editor, picker=spec.choices is not None)
+        editor.display = True
+        # The grid keeps its focused look under the editor, so that neither the focus leaving it
+        # now nor coming back on Enter or Escape restyles it and re-renders every visible cell.
+        self.keep_focused_look()
+        self.screen.set_focus(editor.input, scroll_visible=False)
+        return editor
+
+    def place_editor(self, editor: CellEditor, *, picker: bool) -> None:
+        """Put ``editor`` over the cursor cell, as wide as the cell (at least :data:`EDITOR_WIDTH`),
+        moved up when it would run past the bottom of the screen."""
+        screen_size = self.screen.size
+        region = self.cell_screen_region()
+        width = min(max(region.width + 2, EDITOR_WIDTH), screen_size.width)
+        x = max(0, min(region.x - 1, screen_size.width - width))
+        height = PICKER_HEIGHT if picker else EDITOR_HEIGHT
+        y = region.y - 1
+        if y + height > screen_size.height - 1:
+            y = max(0, screen_size.height - 1 - height)
+        editor.styles.width = width
+        editor.styles.offset = (x, max(0, y))
+
+    def close_editor(self, *, back_to_grid: bool) -> None:
+        """Hide the editor; the focus comes back to the grid (unless it left for elsewhere)."""
+        editor = self._editor
+        if editor is None:
+            return
+        editor.mark_finished()
+        if back_to_grid:
+            # Focused before the editor hides: hiding the focused editor would first pass the
+            # focus on to the next widget in the chain, restyling and redrawing it twice.
+            self.screen.set_focus(self, scroll_visible=False)
+        else:
+            self.drop_focused_look()
+        editor.display = False
 
     # -- while a cell editor is open over the grid ----------------------------------------------
 
@@ -345,7 +461,7 @@ class GoalGrid(DataTable[Text]):
 
     def cell_screen_region(self) -> Region:
         """Where the cursor cell is on the screen, for placing an editor over it."""
-        region = self._get_cell_region(self.cursor_coordinate)
+        region = cell_region(self, self.cursor_coordinate)
         x = region.x - int(self.scroll_x) + self.content_region.x
         y = region.y - int(self.scroll_y) + self.content_region.y
         return Region(x, y, region.width, region.height)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from perfgoals.models import Department, LinkStatus, Project
 from perfgoals.reading.amounts import ProjectAmount, project_amount
+from perfgoals.tui.search import matches
+from perfgoals.tui.textual_compat import redraw_option
+from perfgoals.tui.workspace import FindingCounts
+
+__all__ = ["UNLINKED", "FindingCounts", "ProjectList", "amount_label", "project_id_of", "project_option_id"]
 
 UNLINKED = "未关联科目"
-
-
-@dataclass(frozen=True, slots=True)
-class FindingCounts:
-    errors: int = 0
-    warnings: int = 0
 
 
 def project_option_id(project_id: int) -> str:
@@ -31,12 +28,8 @@ def project_id_of(option_id: str | None) -> int | None:
 
 
 def _matches(project: Project, needle: str, line_label: str) -> bool:
-    haystack = " ".join(
-        part
-        for part in (project.name, project.code or "", project.owner, line_label, project.status.value)
-        if part
-    )
-    return needle.casefold() in haystack.casefold()
+    """A project the filter keeps: by its name, code, owner, line or status, or its name's pinyin initials."""
+    return matches(needle, project.name, project.code, project.owner, line_label, project.status.value)
 
 
 #: How an inferred amount is marked where there is no room for its source: ``7.29万元·推断``.
@@ -132,13 +125,9 @@ class ProjectList(OptionList):
         if not isinstance(old, Text) or old.plain.count("\n") != prompt.plain.count("\n"):
             self.replace_option_prompt(option_id, prompt)  # another height: every line below moves
             return
-        option._set_prompt(prompt)
-        # (Textual's LRUCache has keys() but cannot be iterated itself.)
-        for cache_key in list(self._option_render_cache.keys()):
-            if cache_key[0] is option:
-                self._option_render_cache.discard(cache_key)
-        first_line = self._index_to_line[index]
-        self.refresh_lines(first_line, self._heights[index])
+        if not redraw_option(self, index, prompt):
+            # Not laid out (the list is hidden, ctrl+b): the whole list is drawn when shown again.
+            self.replace_option_prompt(option_id, prompt)
 
     def find(self, option_id: str) -> bool:
         try:

@@ -39,6 +39,8 @@ class ProjectSummary(Static):
 
     _lines = -1
     _width = -1
+    #: One line only (a short terminal): name, line, amount and revision; F3 and F4 show the rest.
+    compact = False
 
     def _set(self, build: Callable[[], RenderableType]) -> None:
         """Show what ``build`` makes, re-laying out the screen only when its height changes: a
@@ -60,6 +62,9 @@ class ProjectSummary(Static):
             return
         self.border_title = ("● " if dirty else "") + project.name
         self.border_subtitle = "未保存" if dirty else f"第 {project.goal.revision} 版"
+        if self.compact:
+            self._set(lambda: self._one_line(department, project, dirty))
+            return
         unit = project.implementing_unit.strip()
         mid_term = project.goal.mid_term_goal_text.strip()
         # Few projects have these, so they take a line only when filled in (app.tcss makes room for it).
@@ -98,3 +103,18 @@ class ProjectSummary(Static):
             return Group(grid, mid_term_text, goal_text)
 
         self._set(build)
+
+    @staticmethod
+    def _one_line(department: Department, project: Project, dirty: bool) -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        if dirty:
+            line.append("● ", style="bold yellow")
+        line.append(project.name, style="bold")
+        read = project_amount(project)
+        line.append(f"  {read.text}")
+        if read.marker:
+            line.append("·推断", style="italic yellow")
+        line.append("  ")
+        line.append_text(line_label(department, project))
+        line.append("  未保存" if dirty else f"  第 {project.goal.revision} 版", style="dim")
+        return line
