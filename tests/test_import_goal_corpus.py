@@ -297,7 +297,8 @@ def tables(draw: st.DrawFn) -> tuple[list[Block], list[Indicator], list[Footer]]
     ]
     footer_rows: list[list[Item]] = [[f.label, (f.text, width - 1)] for f in footers]
     top: list[list[Item]] = [["项目名称", ("随机项目", width - 1)], ["预算部门", ("某某局", width - 1)]]
-    split = draw(st.integers(0, len(body))) if draw(st.booleans()) else None
+    # A page break leaves at least one indicator row on each page (an empty 续表 is no table).
+    split = draw(st.integers(1, len(body) - 1)) if len(body) >= 2 and draw(st.booleans()) else None
     if split is None or merge or label:  # a page break inside merged cells would cut the merges
         table_blocks: list[Block] = [[*top, *head, *body, *footer_rows]]
     else:

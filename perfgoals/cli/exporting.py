@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from perfgoals.cli import AppState, department_options, main, pass_state
 from perfgoals.cli.progress import TerminalProgress
 from perfgoals.errors import PerfgoalsError
+from perfgoals.export.goal_layouts import LAYOUT_DESCRIPTIONS
 from perfgoals.models import Department, Project
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import read_session
@@ -77,6 +78,13 @@ def _stream(engine: Engine, ids: list[int]) -> Iterator[Department]:
     default=None,
     help="工作簿中是否为每个项目单列一张绩效目标表（默认是；--all-departments 且项目超过 2000 个时默认否）。",
 )
+@click.option(
+    "--layout",
+    metavar="表样",
+    default=None,
+    help="每个项目的绩效目标表都按这一表样导出（默认按各表导入时的表样；在本软件中新建的表按全国 2021 年模板）。"
+    "可用：" + "；".join(f"{name}：{text}" for name, text in LAYOUT_DESCRIPTIONS.items()) + "。",
+)
 @click.option("--skip-checks", is_flag=True, help="不运行校验（工作簿中不含“问题”表的内容）。")
 @click.option(
     "--raw-csv",
@@ -93,6 +101,7 @@ def export(
     fmt: str | None,
     output: str | None,
     project_sheets: bool | None,
+    layout: str | None,
     skip_checks: bool,
     raw_csv: bool,
 ) -> None:
@@ -101,6 +110,8 @@ def export(
 
     if all_departments and (department or project):
         raise click.UsageError("--all-departments 不能与 --department 或 --project 同用")
+    if layout is not None and layout not in LAYOUT_DESCRIPTIONS:
+        raise click.UsageError(f"没有名为“{layout}”的表样（--layout），可用的有：{'、'.join(LAYOUT_DESCRIPTIONS)}")
     # A trailing slash names a folder, even one that does not exist yet.
     to_folder = output is not None and output.endswith(("/", "\\"))
     target = Path(output) if output is not None else None
@@ -135,6 +146,8 @@ def export(
         )
     elif not target.suffix:
         target = target.with_name(f"{target.name}.{fmt}")
+    if layout is not None and fmt != "xlsx":
+        raise click.UsageError(f"--layout 只用于 xlsx 工作簿（{fmt} 数据不分表样）")
 
     if selected is not None:
         only = selected
@@ -172,6 +185,7 @@ def export(
                 total_projects=total,
                 findings=(lambda _department: []) if skip_checks else None,
                 progress=progress,
+                layout=layout,
             )
         elif fmt == "json":
             summary = write_json(target, departments(), total_projects=total, progress=progress)

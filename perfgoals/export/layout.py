@@ -15,6 +15,13 @@ from decimal import Decimal
 from functools import lru_cache
 
 from perfgoals.columns import EXPORTED_COLUMNS
+from perfgoals.export.goal_layouts import (
+    EXTRA_PREFIX,
+    LABEL_FIELD,
+    family_of,
+    is_project_column,
+    sheet_columns,
+)
 from perfgoals.export.styles import money_style
 from perfgoals.models import Department, Indicator, Project
 from perfgoals.reading.amounts import project_amount
@@ -136,6 +143,8 @@ class IndicatorColumn:
     minimum: float
     maximum: float
     optional: bool = False
+    #: The group header above this one in a two-row header (实施期指标 / 年度指标).
+    upper: str | None = None
 
 
 #: How the export prints each column (style, least and most width); the columns themselves (field,
@@ -164,6 +173,8 @@ INDICATOR_COLUMNS: tuple[IndicatorColumn, ...] = tuple(
 AMOUNT_LABEL = "年度资金"
 #: The widest the column of an inferred amount's marker (``（按成本指标推断，待确认）``) grows to fit it.
 MARKER_WIDTH = 34.0
+#: The label of an inferred amount's marker where the amount is a column (Sichuan's 预算数), not a row.
+MARKER_LABEL = "金额说明"
 #: The sheet's unit line: the unit of its 年度资金.
 UNIT_LINE = "单位：{}"
 #: Labels of the header-block rows shown only when the project has them.
@@ -221,18 +232,142 @@ class ProjectSheetGeometry:
     columns: tuple[str, ...]
 
 
+#: How the export prints the columns the registry's default layout leaves out, and a table's own ones.
+_OWN_STYLES: dict[str, tuple[str, float, float]] = {
+    "mid_term_level2": ("text_center", 8, 21),
+    "mid_term_level3": ("text", 10, 26),
+    "nature": ("text_center", 6, 8),
+    "standard": ("text", 10, 22),
+    "expected_value": ("text_center", 9, 20),
+    LABEL_FIELD: ("label", 6, 10),
+    "department": ("text", 10, 20),
+    "project.name": ("text", 10, 20),
+    "project.budget_amount": ("money", 12, 24),
+    "goal.goal_text": ("text", 16, 36),
+    "goal.mid_term_goal_text": ("text", 16, 36),
+}
+_OWN_DEFAULT_STYLE = ("text", 10, 26)
+#: Labels of project-block fields with no row of their own in the default block, when the layout had
+#: them (the block's own label is printed when it recorded one).
+_BLOCK_LABELS: dict[str, str] = {
+    "project.attribute": "项目属性",
+    "project.period": "实施期",
+    "project.category": "项目类别",
+    "project.kind": "项目性质",
+    "project.basis": "立项依据",
+    "project.superior_amount": "上级资金",
+    "project.mid_term_amount": "中期资金总额",
+}
+#: Block fields the default rows (项目名称 · 年度资金, 实施单位, 绩效目标, 实施期目标) already print.
+_BLOCK_SHOWN = frozenset(
+    {"department", "project.name", "project.budget_amount", "project.implementing_unit", "goal.goal_text",
+     "goal.mid_term_goal_text", "label"}
+)
+#: The cost breakdown's columns (an amount column's label names its unit).
+BREAKDOWN_LABELS = ("成本构成", "金额", "测算依据", "前两年实际执行数")
+
+
+def _indicator_columns(project: Project, layout: str | None) -> list[IndicatorColumn]:
+    """The sheet's columns: the registry's default ones, or the table's own (or the named layout's)."""
+    goal = project.goal
+    own = sheet_columns(goal, layout)
+    if own is None:
+        columns = columns_for(goal.indicators)
+        return [
+            IndicatorColumn(c.field, column_label(c, columns), c.style, c.minimum, c.maximum, c.optional)
+            for c in columns
+        ]
+    result = []
+    for column in own:
+        style, minimum, maximum = _EXPORT_STYLES.get(column.field) or _OWN_STYLES.get(
+            column.field, _OWN_DEFAULT_STYLE
+        )
+        if column.field == "project.budget_amount":
+            style = money_style(project_amount(project).unit)
+        result.append(IndicatorColumn(column.field, column.header, style, minimum, maximum, upper=column.upper))
+    return result
+
+
+def indicator_cell(indicator: Indicator, field_name: str) -> CellValue:
+    """An indicator's cell in a column of any field: a table's own column by its header, the 实施期
+    二级/三级 as the 年度 ones where they are the same."""
+    if field_name.startswith(EXTRA_PREFIX):
+        return indicator.extra.get(field_name.removeprefix(EXTRA_PREFIX)) or None
+    if field_name in ("mid_term_level2", "mid_term_level3"):
+        own = getattr(indicator, field_name)
+        return own if own is not None else getattr(indicator, field_name.removeprefix("mid_term_"))
+    if field_name not in Indicator.model_fields:
+        return None
+    return cell_text(indicator, field_name)
+
+
+def _project_cell(department: Department, project: Project, field_name: str) -> CellValue:
+    """The cell of a project column merged down beside the indicators (Sichuan's)."""
+    if field_name == "department":
+        return department.name
+    if field_name == "project.budget_amount":
+        return project_amount(project).amount
+    owner: object = project.goal if field_name.startswith("goal.") else project
+    value = getattr(owner, field_name.partition(".")[2], None)
+    if value is None or isinstance(value, (str, Decimal, int)):
+        return value
+    return str(value)
+
+
+def _project_texts(department: Department, project: Project, field_name: str) -> list[str]:
+    """The text a project column shows, to fit its width (an amount as its number format prints it)."""
+    if not is_project_column(field_name):
+        return []
+    if field_name == "project.budget_amount":
+        amount = project_amount(project)
+        return [amount.text + "  "] if amount.amount is not None else []
+    return [str(_project_cell(department, project, field_name) or "")]
+
+
+def _block_rows(project: Project) -> list[tuple[str, CellValue, str]]:
+    """The project-block fields the layout had beyond the default rows: (label as written, value, style)."""
+    labels: dict[str, str] = {}
+    for recorded in project.goal.block:
+        if recorded.field == "extra" or recorded.field in _BLOCK_SHOWN:
+            continue
+        labels.setdefault(recorded.field, recorded.header)
+    rows: list[tuple[str, CellValue, str]] = []
+    for field_name, default in _BLOCK_LABELS.items():
+        value = getattr(project, field_name.removeprefix("project."))
+        if value in (None, "") and field_name not in labels:
+            continue
+        label = labels.get(field_name, default)
+        if isinstance(value, Decimal):
+            rows.append((label, value, money_style(project.amount_unit)))
+        else:
+            rows.append((label, "" if value is None else str(value), "text"))
+    rows.extend((label, text, "text") for label, text in project.extra.items())
+    return rows
+
+
 def project_sheet(
-    department: Department, project: Project, *, name: str, defined_name: str | None = None
+    department: Department,
+    project: Project,
+    *,
+    name: str,
+    defined_name: str | None = None,
+    layout: str | None = None,
 ) -> tuple[SheetLayout, ProjectSheetGeometry]:
-    """Lay out ``project``'s goal table as the published 绩效目标表."""
-    indicators = project.goal.indicators
-    columns = columns_for(indicators)
+    """Lay out ``project``'s goal table as the published 绩效目标表: in the columns it came in with, or in
+    the named ``layout`` (:data:`perfgoals.export.goal_layouts.NAMED_LAYOUTS`), else the national template."""
+    goal = project.goal
+    indicators = goal.indicators
+    columns = _indicator_columns(project, layout)
+    family = family_of(goal, layout)
+    # Sichuan's project columns stand beside the indicators: no block above them.
+    project_columns = any(is_project_column(column.field) for column in columns)
     n = len(columns)
     last = n - 1
     widths = [
         fit_width(
-            [column_label(column, columns)]
-            + [str(cell_text(indicator, column.field) or "") for indicator in indicators],
+            [column.label]
+            + [str(indicator_cell(indicator, column.field) or "") for indicator in indicators]
+            + _project_texts(department, project, column.field),
             minimum=column.minimum,
             maximum=column.maximum,
         )
@@ -259,7 +394,7 @@ def project_sheet(
     marker = f"（{amount.marker}）" if amount.marker else ""
     amount_col = last - 1 if marker else last
     name_end = max(amount_col - 2, 1)
-    if amount.amount is not None:
+    if amount.amount is not None and not project_columns:
         # A number too wide for its column shows as ####: the amount's column fits the amount.
         widths[amount_col] = fit_width(
             [amount.text + "  "], minimum=widths[amount_col], maximum=max(widths[amount_col], 30)
@@ -278,80 +413,185 @@ def project_sheet(
     line.append(Cell(last, UNIT_LINE.format(amount.unit), "line_right"))
     rows.append(Row(1, line, row_height([(f"填报单位：{department.name}", span_width(0, left_end))])))
 
-    # 项目名称 | name | 年度资金 | amount [| marker]
-    info = [Cell(0, "项目名称", "label")]
-    info += merged(2, 1, name_end, project.name, "text")
-    if amount_col - 1 > name_end:
-        info.append(Cell(amount_col - 1, AMOUNT_LABEL, "label"))
-    info.append(Cell(amount_col, amount.amount, money_style(amount.unit)))
-    info_texts = [(project.name, span_width(1, name_end)), (AMOUNT_LABEL, widths[amount_col - 1])]
-    if marker:
-        info.append(Cell(last, marker, "marker"))
-        info_texts.append((marker, widths[last]))
-    rows.append(Row(2, info, row_height(info_texts)))
+    def labelled_text(row: int, label: str, text: CellValue, style: str = "text") -> Row:
+        """A label, then ``text`` across the rest of the table (a label of the layout's own words may wrap)."""
+        cells = [Cell(0, label, "label"), *merged(row, 1, last, text, style)]
+        measured = [(str(text or ""), span_width(1, last))]
+        if family is not None:
+            measured.append((label, widths[0]))
+        return Row(row, cells, row_height(measured))
 
-    def labelled_text(row: int, label: str, text: str) -> Row:
-        """A label, then ``text`` across the rest of the table."""
-        cells = [Cell(0, label, "label"), *merged(row, 1, last, text, "text")]
-        return Row(row, cells, row_height([(text, span_width(1, last))]))
-
-    # 实施单位 when known, then 绩效目标, then the 实施期目标 when the goal is split by period.
-    next_row = 3
-    if project.implementing_unit:
-        rows.append(labelled_text(next_row, IMPLEMENTING_UNIT_LABEL, project.implementing_unit))
-        next_row += 1
+    next_row = 2
     goal_row = next_row
-    rows.append(labelled_text(goal_row, "绩效目标", project.goal.goal_text))
-    next_row += 1
-    if project.goal.mid_term_goal_text:
-        rows.append(labelled_text(next_row, MID_TERM_GOAL_LABEL, project.goal.mid_term_goal_text))
+    if project_columns:
+        # The project's name, amount and goal are its columns; an inferred amount is still marked.
+        if marker:
+            rows.append(labelled_text(next_row, MARKER_LABEL, marker, "marker"))
+            next_row += 1
+    else:
+        # 项目名称 | name | 年度资金 | amount [| marker]
+        info = [Cell(0, "项目名称", "label")]
+        info += merged(2, 1, name_end, project.name, "text")
+        if amount_col - 1 > name_end:
+            info.append(Cell(amount_col - 1, AMOUNT_LABEL, "label"))
+        info.append(Cell(amount_col, amount.amount, money_style(amount.unit)))
+        info_texts = [(project.name, span_width(1, name_end)), (AMOUNT_LABEL, widths[amount_col - 1])]
+        if marker:
+            info.append(Cell(last, marker, "marker"))
+            info_texts.append((marker, widths[last]))
+        rows.append(Row(2, info, row_height(info_texts)))
+        next_row = 3
+        # 实施单位 when known, the block's other fields where the layout had them, then 绩效目标, then
+        # the 实施期目标 when the goal is split by period.
+        if project.implementing_unit:
+            rows.append(labelled_text(next_row, IMPLEMENTING_UNIT_LABEL, project.implementing_unit))
+            next_row += 1
+        if family is not None:
+            for block_label, block_value, block_style in _block_rows(project):
+                rows.append(labelled_text(next_row, block_label, block_value, block_style))
+                next_row += 1
+        goal_row = next_row
+        rows.append(labelled_text(goal_row, "绩效目标", goal.goal_text))
         next_row += 1
+        if goal.mid_term_goal_text:
+            rows.append(labelled_text(next_row, MID_TERM_GOAL_LABEL, goal.mid_term_goal_text))
+            next_row += 1
 
+    # The cost breakdown, where the project has one: 成本构成 · 金额 · 测算依据 · 前两年实际执行数 (and the
+    # breakdown's own columns), each across the sheet's columns.
+    if project.breakdown:
+        own_headers = list(dict.fromkeys(key for item in project.breakdown for key in item.extra))
+        unit = project.breakdown[0].unit
+        labels = [BREAKDOWN_LABELS[0], f"{BREAKDOWN_LABELS[1]}（{unit}）", *BREAKDOWN_LABELS[2:], *own_headers]
+        spans_at = _spread(len(labels), n)
+        header_cells: list[Cell] = []
+        for (first_col, last_col), text in zip(spans_at, labels, strict=True):
+            header_cells += merged(next_row, first_col, last_col, text, "header")
+        rows.append(Row(next_row, header_cells, row_height([(text, widths[a]) for (a, _), text in zip(spans_at, labels, strict=True)])))
+        next_row += 1
+        for item in project.breakdown:
+            values: list[tuple[CellValue, str]] = [
+                (item.item, "text"),
+                (item.amount, money_style(item.unit)),
+                (item.basis, "text"),
+                (item.previous, "text"),
+                *((item.extra.get(header, ""), "text") for header in own_headers),
+            ]
+            item_cells: list[Cell] = []
+            measured: list[tuple[str, float]] = []
+            for (first_col, last_col), (item_value, style) in zip(spans_at, values, strict=True):
+                item_cells += merged(next_row, first_col, last_col, item_value, style)
+                if isinstance(item_value, str):
+                    measured.append((item_value, span_width(first_col, last_col)))
+            rows.append(Row(next_row, item_cells, row_height(measured)))
+            next_row += 1
+
+    # The header: one row, or two where columns are grouped (实施期 / 年度), a column without a group
+    # merged down both.
     header_row = next_row
-    labels = [column_label(column, columns) for column in columns]
-    rows.append(
-        Row(
-            header_row,
-            [Cell(col, label, "header") for col, label in enumerate(labels)],
-            row_height(zip(labels, widths, strict=True)),
+    two_rows = any(column.upper for column in columns)
+    last_header = header_row + (1 if two_rows else 0)
+    first = last_header + 1
+    last_indicator = first + max(len(indicators), 1) - 1
+    if not two_rows:
+        rows.append(
+            Row(
+                header_row,
+                [Cell(col, column.label, "header") for col, column in enumerate(columns)],
+                row_height((column.label, width) for column, width in zip(columns, widths, strict=True)),
+            )
         )
-    )
+    else:
+        upper_cells: list[Cell] = []
+        lower_cells: list[Cell] = []
+        col = 0
+        while col < n:
+            column = columns[col]
+            if column.upper is None:
+                upper_cells.append(Cell(col, column.label, "header"))
+                lower_cells.append(Cell(col, None, "header"))
+                if column.field != LABEL_FIELD:
+                    merges.append(Merge(header_row, col, last_header, col))
+                col += 1
+                continue
+            end = col
+            while end + 1 < n and columns[end + 1].upper == column.upper:
+                end += 1
+            upper_cells += merged(header_row, col, end, column.upper, "header")
+            lower_cells += [Cell(c, columns[c].label, "header") for c in range(col, end + 1)]
+            col = end + 1
+        rows.append(Row(header_row, upper_cells, row_height([(c.upper or c.label, widths[i]) for i, c in enumerate(columns)])))
+        rows.append(
+            Row(last_header, lower_cells, row_height((c.label, w) for c, w in zip(columns, widths, strict=True)))
+        )
 
-    first = header_row + 1
-    level1_keys = [(indicator.level1,) for indicator in indicators]
-    level2_keys = [(indicator.level1, indicator.level2) for indicator in indicators]
+    # Merges down the indicator rows: 一级 (and 二级 within it) where they repeat, a row label down the
+    # whole table from its header, project columns down all the project's rows.
     covered: set[tuple[int, int]] = set()
-    for col, keys in ((0, level1_keys), (1, level2_keys)):
-        for start, end in spans(keys):
-            merges.append(Merge(first + start, col, first + end, col))
-            covered.update((position, col) for position in range(start + 1, end + 1))
-    for position, indicator in enumerate(indicators):
+    for col, column in enumerate(columns):
+        keys: list[tuple[str, ...]] | None = None
+        if column.field == "level1":
+            keys = [(indicator.level1,) for indicator in indicators]
+        elif column.field in ("level2", "mid_term_level2"):
+            keys = [(indicator.level1, str(indicator_cell(indicator, column.field) or "")) for indicator in indicators]
+        if keys is not None:
+            for start, end in spans(keys):
+                merges.append(Merge(first + start, col, first + end, col))
+                covered.update((position, col) for position in range(start + 1, end + 1))
+        elif column.field == LABEL_FIELD:
+            merges.append(Merge(header_row, col, last_indicator, col))
+            covered.update((position, col) for position in range(len(indicators) or 1))
+        elif is_project_column(column.field):
+            if last_indicator > first:
+                merges.append(Merge(first, col, last_indicator, col))
+            covered.update((position, col) for position in range(1, len(indicators) or 1))
+    for position in range(max(len(indicators), 1 if project_columns else 0)):
+        indicator = indicators[position] if position < len(indicators) else None
         cells: list[Cell] = []
-        measured: list[tuple[str, float]] = []
+        measured = []
         for col, column in enumerate(columns):
-            value = None if (position, col) in covered else cell_text(indicator, column.field)
+            value: CellValue = None
+            if (position, col) not in covered:
+                if is_project_column(column.field):
+                    value = _project_cell(department, project, column.field)
+                elif indicator is not None:
+                    value = indicator_cell(indicator, column.field)
             cells.append(Cell(col, value, column.style))
-            # A merged 一级/二级 label has the height of all its rows; it does not set this row's.
-            starts_merge = (position + 1, col) in covered
+            # A merged label has the height of all its rows; it does not set this row's.
+            starts_merge = (position + 1, col) in covered or is_project_column(column.field)
             if isinstance(value, str) and not starts_merge:
                 measured.append((value, widths[col]))
         rows.append(Row(first + position, cells, row_height(measured)))
 
+    # The footers the table closed with (审核意见, 总分, 备注, 填表人): a label, then the text.
+    next_row = first + max(len(indicators), 1 if project_columns else 0)
+    for footer in goal.footers:
+        rows.append(labelled_text(next_row, footer.label, footer.text))
+        next_row += 1
+
     total_width = sum(widths)
-    layout = SheetLayout(
+    sheet_layout = SheetLayout(
         name=name,
         widths=widths,
         rows=rows,
         merges=merges,
         page=PageSetup(
             landscape=total_width > LANDSCAPE_WIDTH,
-            repeat_rows=(header_row, header_row),
+            repeat_rows=(header_row, last_header),
             header=f"&L{_header_text(department.name)}&R{department.year}年",
         ),
         defined_name=defined_name,
     )
     geometry = ProjectSheetGeometry(goal_row, header_row, first, tuple(column.field for column in columns))
-    return layout, geometry
+    return sheet_layout, geometry
+
+
+def _spread(count: int, width: int) -> list[tuple[int, int]]:
+    """``count`` cells across ``width`` columns: one column each, the last taking what is left over
+    (more cells than columns: one column each, past the table's width)."""
+    if count >= width:
+        return [(col, col) for col in range(count)]
+    return [(col, col) for col in range(count - 1)] + [(count - 1, width - 1)]
 
 
 def _header_text(text: str) -> str:

@@ -25,6 +25,7 @@ from xlsxwriter.workbook import Workbook
 from perfgoals.checks.findings import Finding
 from perfgoals.errors import PerfgoalsError
 from perfgoals.export.files import default_mode
+from perfgoals.export.goal_layouts import NAMED_LAYOUTS
 from perfgoals.export.layout import (
     CELL_PADDING,
     WIDTH_PER_DISPLAY_UNIT,
@@ -519,6 +520,7 @@ def write_workbook(
     total_projects: int | None = None,
     findings: FindingsProvider | None = None,
     progress: ProgressCallback | None = None,
+    layout: str | None = None,
 ) -> ExportSummary:
     """Write ``departments`` to ``path`` atomically (a temporary file in the same folder, then renamed).
 
@@ -527,8 +529,13 @@ def write_workbook(
     out only from a multi-department workbook of more than :data:`MAX_PROJECT_SHEETS` projects;
     ``multi_department`` prefixes
     project sheet names with the department code.  ``findings`` defaults to
-    :func:`perfgoals.checks.check_department`.
+    :func:`perfgoals.checks.check_department`.  Each project sheet is in its table's own layout (the
+    columns it came in with), or in ``layout`` (a name of
+    :data:`perfgoals.export.goal_layouts.NAMED_LAYOUTS`) for every table; a table entered here is in the
+    national template.
     """
+    if layout is not None and layout not in NAMED_LAYOUTS:
+        raise ExportError(f"没有名为“{layout}”的表样，可用：{'、'.join(NAMED_LAYOUTS)}")
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -559,6 +566,7 @@ def write_workbook(
             total_projects=total_projects,
             findings=findings or _default_findings,
             progress=progress,
+            layout=layout,
         )
         workbook.close()
         os.chmod(temporary, default_mode())
@@ -594,6 +602,7 @@ def _write(
     total_projects: int | None,
     findings: FindingsProvider,
     progress: ProgressCallback | None,
+    layout: str | None = None,
 ) -> ExportSummary:
     summary = ExportSummary(path=path)
     styles = StyleRegistry(workbook)
@@ -624,8 +633,10 @@ def _write(
                 wanted = f"{department.code} {project.name}" if multi_department else project.name
                 name = namer.claim(wanted)
                 defined_name = SHEET_DEFINED_NAME.format(meta.count + 1)
-                layout, geometry = project_sheet(department, project, name=name, defined_name=defined_name)
-                writer = SheetWriter(workbook, styles, layout)
+                sheet_layout, geometry = project_sheet(
+                    department, project, name=name, defined_name=defined_name, layout=layout
+                )
+                writer = SheetWriter(workbook, styles, sheet_layout)
                 writer.close()
                 if first_visible is None:
                     first_visible = writer.sheet
@@ -729,7 +740,8 @@ class _MetaWriter:
             str(geometry.header_row),
             str(geometry.first_indicator_row),
             str(len(project.goal.indicators)),
-            ",".join(geometry.columns),
+            # (a column of the table's own whose header holds a comma is not listed: the list is comma-separated)
+            ",".join(name for name in geometry.columns if "," not in name),
             _plain_decimal(project_amount(project).wan),
             project.implementing_unit,
         ]

@@ -212,16 +212,29 @@ def _same_budget_title(paragraphs: list[Paragraph], previous: Unit) -> bool:
     return "绩效目标" not in clean(previous.title) and not any("一级指标" in row_key(row) for row in previous.rows)
 
 
+#: The 一级 names a data row starts with (a header row says 一级指标 instead).
+_LEVEL1_WORDS = ("产出指标", "效益指标", "满意度指标", "成本指标", "产出", "效益", "满意度", "成本")
+
+
+def _indicator_row(row: Row) -> bool:
+    """Whether a row holds an indicator (a 一级 name or a figure), not header words."""
+    return any(clean(cell) in _LEVEL1_WORDS or looks_numeric(cell) for cell in row.cells)
+
+
 def without_repeated_header(rows: list[Row], before: list[Row]) -> list[Row]:
     """The rows of a table continuing ``before`` after a page break, without the header rows it repeats."""
     header: set[tuple[str, ...]] = set()
     for row in before:
-        if any(looks_numeric(cell) for cell in row.cells):
+        if _indicator_row(row):
             break
         header.add(row_key(row))
     for index, row in enumerate(before):
         if "一级指标" in row_key(row):
-            header.update(row_key(r) for r in before[index : index + 2])
+            header.add(row_key(row))
+            # The row under it belongs to a two-row header only when it is not already an indicator row.
+            following = before[index + 1 : index + 2]
+            if following and not _indicator_row(following[0]):
+                header.add(row_key(following[0]))
     header.discard(())
     start = 0
     while start < len(rows) and (rows[start].is_blank or row_key(rows[start]) in header):
