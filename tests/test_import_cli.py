@@ -65,7 +65,14 @@ def test_import_report_reimport_edits_and_replace(cli, tmp_path: Path) -> None: 
     replaced = cli("import", "--replace", str(SAMPLE))
     assert replaced.code == 0, replaced.stderr
     assert "已替换" in replaced.stdout and "科普活动" in replaced.stdout
-    assert _dump(cli, tmp_path, "replaced.json") == imported
+    replaced_state = _dump(cli, tmp_path, "replaced.json")
+    # The same content, with revisions past every one before (a reload never moves a revision back).
+    revisions = [p["goal"].pop("revision") for p in replaced_state["department"]["projects"]]
+    earlier = [p["goal"].pop("revision") for p in json.loads(json.dumps(edited_state))["department"]["projects"]]
+    assert min(revisions) > max(earlier)
+    for p in imported["department"]["projects"]:
+        p["goal"].pop("revision")
+    assert replaced_state == imported
 
 
 def test_dry_run_writes_nothing(cli) -> None:  # type: ignore[no-untyped-def]

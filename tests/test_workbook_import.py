@@ -245,7 +245,7 @@ def test_bad_workbooks_are_refused_clearly(stored: Engine, tmp_path: Path) -> No
 def test_broken_table_names_sheet_and_column(stored: Engine, tmp_path: Path) -> None:
     before = _export(stored, tmp_path / "a.xlsx")
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
-    book["科普活动"]["F5"] = "依据"
+    book["科普活动"]["F5"] = "备用"  # (依据 alone still names the column, as the importer reads headers)
     book.save(tmp_path / "no-basis.xlsx")
     with pytest.raises(WorkbookImportError, match="工作表“科普活动”：表头缺少“指标值确定依据”列"):
         _import(stored, tmp_path / "no-basis.xlsx")

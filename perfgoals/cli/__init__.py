@@ -7,6 +7,7 @@ Chinese-aware help formatting and turning user-facing errors into one line and e
 
 from __future__ import annotations
 
+import errno
 import getpass
 import importlib
 import os
@@ -15,6 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -311,8 +313,80 @@ def _chinese_usage_message(message: str) -> str:
     return message
 
 
+#: Exit codes (README, "Limits"): 0 fine; 1 ``check`` found errors; 2 bad input, usage or environment
+#: (a file, a database that cannot be reached, a full disk: one line saying what and where, nothing
+#: written); 3 an internal error (a bug: one line, the traceback in :func:`error_log_path`).
+EXIT_INTERNAL = 3
+ENV_STATE_DIR = "PERFGOALS_STATE_DIR"
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def error_log_path() -> Path:
+    """Where internal errors' tracebacks go: ``errors.log`` in the user state folder
+    (``~/.local/state/perfgoals`` on Linux, ``$PERFGOALS_STATE_DIR`` overrides it)."""
+    folder = os.environ.get(ENV_STATE_DIR)
+    if folder:
+        return Path(folder) / "errors.log"
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("perfgoals", appauthor=False)) / "errors.log"
+
+
+def _environment_message(exc: OSError) -> str:
+    """One line for an operating-system failure outside perfgoals' control (a full disk, a file that
+    cannot be written)."""
+    where = exc.filename or ""
+    if exc.errno in _DISK_FULL:
+        return f"磁盘空间不足，无法写入{f' {where}' if where else ''}；未留下写了一半的文件。"
+    reason = exc.strerror or type(exc).__name__
+    return f"无法读写{f' {where}' if where else '文件'}：{reason}"
+
+
+def _internal_error(exc: BaseException) -> None:
+    """An unexpected exception: one Chinese line, the traceback in the error log, exit code 3."""
+    import traceback
+    from datetime import datetime
+
+    detail = "".join(traceback.format_exception(exc))
+    log = error_log_path()
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as stream:
+            stream.write(
+                f"=== {datetime.now().astimezone().isoformat(timespec='seconds')} perfgoals {__version__} "
+                f"pid {os.getpid()}: {' '.join(sys.argv[1:])}\n{detail}\n"
+            )
+        where = f"详细信息已写入 {log}"
+    except OSError:
+        sys.stderr.write(detail)
+        where = "详细信息见上"
+    summary = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    click.echo(
+        f"内部错误（{type(exc).__name__}{f'：{summary}' if summary else ''}）：这是 perfgoals 的缺陷，"
+        f"不是输入的问题；{where}，请报告给维护者。",
+        err=True,
+    )
+    sys.exit(EXIT_INTERNAL)
+
+
 def run() -> None:
-    """Console-script entry point: usage errors in Chinese, exit code 2."""
+    """Console-script entry point: usage errors in Chinese (exit 2), internal errors exit 3."""
+    try:
+        _run()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("已中断。", err=True)
+        sys.exit(130)
+    except OSError as exc:
+        if exc.errno is None:
+            _internal_error(exc)
+        fail(_environment_message(exc))
+    except Exception as exc:  # the last line of defence: never a bare traceback
+        _internal_error(exc)
+
+
+def _run() -> None:
     try:
         result = main.main(prog_name="perfgoals", standalone_mode=False)
     except click.UsageError as exc:
@@ -321,7 +395,7 @@ def run() -> None:
         fail(_chinese_usage_message(exc.format_message()), exc.exit_code)
     except click.Abort:
         click.echo("已取消。", err=True)
-        sys.exit(1)
+        sys.exit(130)
     except click.ClickException as exc:
         fail(_chinese_usage_message(exc.format_message()), exc.exit_code)
     sys.exit(result if isinstance(result, int) else 0)

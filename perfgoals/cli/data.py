@@ -30,6 +30,9 @@ def write_atomically(path: Path, text: str) -> None:
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc  # name the file asked for, not the temporary
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -18,6 +18,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from perfgoals.columns import EXTRA_PREFIX, header_field
+from perfgoals.columns import column as registered_column
 from perfgoals.errors import PerfgoalsError
 from perfgoals.export.layout import (
     AMOUNT_LABEL,
@@ -69,6 +71,8 @@ class _Entry:
     fingerprint: str
     amount_wan: Decimal | None
     implementing_unit: str
+    #: The fields of the sheet's columns as exported (each must still have its column).
+    columns: tuple[str, ...] = ()
 
 
 def _open(path: Path) -> Any:
@@ -148,6 +152,7 @@ def _entries(workbook: Any, name: str) -> list[_Entry]:
                     fingerprint=values["fingerprint"],
                     amount_wan=Decimal(values["amount_wan"]) if values.get("amount_wan") else None,
                     implementing_unit=values.get("implementing_unit", ""),
+                    columns=tuple(name for name in values.get("columns", "").split(",") if name),
                 )
             )
         except (KeyError, ValueError, InvalidOperation):
@@ -215,59 +220,173 @@ class _Grid:
         return self.sheet.cell(row, col).value
 
 
-def _read_goal(sheet: Any, file_name: str, *, fill_down: bool = True) -> GoalTable:
+@dataclass(slots=True)
+class _Columns:
+    """Where a project sheet's indicator table is: its header rows and each column's field."""
+
+    header_row: int
+    first_row: int  # the first data row
+    fields: dict[int, str]  # sheet column (1-based) → field (an Indicator field, extra:表头, label, project.…)
+    headers: dict[int, str]  # sheet column → header as written (a two-row one joined with “/”)
+
+    def column_of(self, field: str) -> int | None:
+        return next((col for col, name in self.fields.items() if name == field), None)
+
+
+def _locate(sheet: Any, grid: _Grid) -> _Columns | None:
+    """The header row (the row with “一级指标”), a second header row where columns are grouped
+    (实施期 / 年度: the 一级指标 cell merged down over it), and the field each column holds, read from its
+    header words as the importer reads a goal table's (:mod:`perfgoals.importers.interpret.goals`)."""
+    from perfgoals.importers.goal_layout import IGNORED_FIELDS, clean, goal_field
+    from perfgoals.importers.interpret.goals import sichuan, two_groups
+    from perfgoals.importers.interpret.goals.columns import EXTRA, LABEL, ColumnLayout, Group
+
+    header_row = level1_col = None
+    for row in range(1, min(sheet.max_row, _SEARCH_ROWS) + 1):
+        for col in range(1, min(sheet.max_column, _SEARCH_COLUMNS) + 1):
+            if clean(_text(grid.own(row, col))) == "一级指标":
+                header_row, level1_col = row, col
+                break
+        if header_row is not None:
+            break
+    if header_row is None or level1_col is None:
+        return None
+    two_rows = (header_row + 1, level1_col) in grid.merged
+    groups: list[Group] = []
+    for col in range(1, sheet.max_column + 1):
+        upper = _text(grid.value(header_row, col)).strip()
+        lower = _text(grid.value(header_row + 1, col)).strip() if two_rows else upper
+        if not upper and not lower:
+            continue
+        path = tuple(part for part in ((upper, lower) if upper != lower else (upper,)) if part)
+        header = "/".join(path)
+        # The registry's labels first (perfgoals' own headers), then the importer's header words.
+        field = header_field(path[-1])
+        if field is None:
+            found = goal_field(tuple(clean(part) for part in path))
+            field = EXTRA if found is None or found == "_unmodelled" else LABEL if found in IGNORED_FIELDS else found
+        groups.append(Group(field, [col], header))
+    layout = ColumnLayout(sheet.max_column, sheet.max_column, groups)
+    sichuan.mark_project_columns(layout.groups)
+    two_groups.pair(layout)
+    fields: dict[int, str] = {}
+    headers: dict[int, str] = {}
+    seen: set[str] = set()
+    for group in layout.groups:
+        field = group.field
+        if field == EXTRA or (field in seen and field != LABEL):
+            field = EXTRA_PREFIX + group.header  # a column of the table's own, under its header
+        seen.add(field)
+        fields[group.columns[0]] = field
+        headers[group.columns[0]] = group.header
+    return _Columns(header_row, header_row + (2 if two_rows else 1), fields, headers)
+
+
+#: How far right to look for the 一级指标 header (a row label or project columns may stand left of it).
+_SEARCH_COLUMNS = 20
+#: Indicator fields read as text that are absent (``None``) when their cell is empty.
+_OPTIONAL_FIELDS = (
+    "mid_term_value", "unit", "reference_value", "method", "nature", "standard", "expected_value",
+    "mid_term_level2", "mid_term_level3",
+)  # fmt: skip
+
+
+def _is_indicator_column(field: str) -> bool:
+    return field.startswith(EXTRA_PREFIX) or field in Indicator.model_fields
+
+
+def _read_goal(
+    sheet: Any, file_name: str, *, fill_down: bool = True, expected: tuple[str, ...] = ()
+) -> GoalTable:
+    """The goal table of a project sheet, in whatever columns it was exported with (``expected``: the
+    fields the export wrote, every one of which must still have its column)."""
     grid = _Grid(sheet)
     where = f"{file_name} 工作表“{sheet.title}”"
-    goal_row = mid_term_row = header_row = None
-    for row in range(1, min(sheet.max_row, _SEARCH_ROWS) + 1):
+    located = _locate(sheet, grid)
+    if located is None:
+        raise WorkbookImportError(f"{where}：找不到“一级指标”表头行")
+    goal_row = mid_term_row = None
+    for row in range(1, located.header_row):
         label = _text(grid.value(row, 1)).strip()
         if label == "绩效目标" and goal_row is None:
             goal_row = row
         elif label == MID_TERM_GOAL_LABEL and mid_term_row is None:
             mid_term_row = row
-        elif label == "一级指标":
-            header_row = row
-            break
-    if header_row is None:
-        raise WorkbookImportError(f"{where}：找不到“一级指标”表头行")
-    columns: dict[str, int] = {}
-    for col in range(1, sheet.max_column + 1):
-        field = _LABELS.get(_text(grid.value(header_row, col)).strip())
-        if field is not None and field not in columns:
-            columns[field] = col
-    missing = [
-        column.label
-        for column in INDICATOR_COLUMNS
-        if column.field in _REQUIRED and column.field not in columns
-    ]
-    if missing:
-        raise WorkbookImportError(f"{where}：表头缺少“{'、'.join(missing)}”列")
+    columns = {field: col for col, field in located.fields.items() if _is_indicator_column(field)}
+    present = set(columns)
+    required = [name for name in _REQUIRED_ANY if name not in present and f"mid_term_{name}" not in present]
+    wanted = expected or _REQUIRED
+    required += [name for name in wanted if _is_indicator_column(name) and name not in present and name not in required]
+    if required:
+        raise WorkbookImportError(f"{where}：表头缺少“{'、'.join(_label(name) for name in required)}”列")
     goal_text = "" if goal_row is None else _labelled_text(grid, goal_row)
     mid_term_goal_text = "" if mid_term_row is None else _labelled_text(grid, mid_term_row)
+    # Project columns beside the indicators (Sichuan's 年度目标) hold the goal text on the first row.
+    for name in ("goal.goal_text", "goal.mid_term_goal_text"):
+        col = located.column_of(name)
+        if col is not None:
+            text = _text(grid.value(located.first_row, col))
+            if name == "goal.goal_text":
+                goal_text = text
+            else:
+                mid_term_goal_text = text
     indicators: list[Indicator] = []
     previous: Indicator | None = None
-    for row in range(header_row + 1, sheet.max_row + 1):
+    for row in range(located.first_row, sheet.max_row + 1):
+        first_own = next(
+            (_text(grid.own(row, col)).strip() for col in range(1, sheet.max_column + 1) if grid.own(row, col) is not None),
+            "",
+        )
+        if first_own and (row, 1) not in grid.merged and _is_footer(_text(grid.own(row, 1))):
+            break  # the table's footers (审核意见, 总分, 备注, 填表人) close it
         raw = {field: grid.value(row, col) for field, col in columns.items()}
         if all(_text(grid.own(row, col)).strip() == "" for col in columns.values()):
             continue  # an emptied row (merged 一级/二级 aside) is a deleted one
         values: dict[str, Any] = {field: _text(raw.get(field)) for field in _REQUIRED}
-        for field in _OPTIONAL_TEXT:
+        for field in _OPTIONAL_FIELDS:
             if field in columns:
-                values[field] = None if raw[field] is None else _text(raw[field])
+                values[field] = None if raw[field] is None or _text(raw[field]) == "" else _text(raw[field])
         if "weight" in columns and raw["weight"] is not None and _text(raw["weight"]).strip():
             values["weight"] = _weight(raw["weight"], f"{where} 第 {row} 行“权重”")
         if "direction" in columns and raw["direction"] is not None and _text(raw["direction"]).strip():
             values["direction"] = _direction(raw["direction"], f"{where} 第 {row} 行“指标方向”")
+        extra = {
+            field.removeprefix(EXTRA_PREFIX): _text(raw[field])
+            for field in columns
+            if field.startswith(EXTRA_PREFIX) and _text(raw[field]) != ""
+        }
+        if extra:
+            values["extra"] = extra
         # As in published tables, a blank 一级 or 二级 cell means the same as the row above.
         if fill_down and previous is not None:
             if not values["level1"].strip():
                 values["level1"] = previous.level1
             if not values["level2"].strip() and values["level1"] == previous.level1:
                 values["level2"] = previous.level2
+        # The 实施期 二级/三级 are printed as the 年度 ones where they are the same.
+        for mid, annual in (("mid_term_level2", "level2"), ("mid_term_level3", "level3")):
+            if values.get(mid) is not None and values[mid] == values[annual]:
+                values[mid] = None
         indicator = Indicator(**values)
         indicators.append(indicator)
         previous = indicator
     return GoalTable(goal_text=goal_text, mid_term_goal_text=mid_term_goal_text, indicators=indicators)
+
+
+_REQUIRED_ANY = ("level1", "level2", "level3", "value")
+
+
+def _label(field: str) -> str:
+    try:
+        return registered_column(field).label
+    except KeyError:
+        return field
+
+
+def _is_footer(text: str) -> bool:
+    from perfgoals.importers.goal_layout import footer_label
+
+    return footer_label(text) is not None
 
 
 def _labelled_text(grid: _Grid, row: int) -> str:
@@ -335,19 +454,29 @@ def _read_amount(sheet: Any, file_name: str) -> tuple[bool, Money | None]:
     for row in range(1, min(sheet.max_row, _SEARCH_ROWS) + 1):
         for col in range(1, sheet.max_column):
             if _text(sheet.cell(row, col).value).strip() == AMOUNT_LABEL:
-                cell = sheet.cell(row, col + 1)
-                value = cell.value
-                if value is None or _text(value).strip() == "":
-                    return True, None
-                unit = _format_unit(cell.number_format) or _line_unit(sheet, row) or _DEFAULT_SHOWN_UNIT
-                if isinstance(value, bool):
-                    raise WorkbookImportError(f"{where} 第 {row} 行“{AMOUNT_LABEL}”不是金额：{_text(value)}")
-                text = _number_text(value) if isinstance(value, (int, float)) else _text(value)
-                try:
-                    return True, read_money(text, default_unit=unit)
-                except AmountError as exc:
-                    raise WorkbookImportError(f"{where} 第 {row} 行“{AMOUNT_LABEL}”：{exc}") from None
+                return True, _amount_cell(sheet, row, col + 1, where, AMOUNT_LABEL)
+    # A 预算数 column beside the indicators (Sichuan's): its first row.
+    located = _locate(sheet, _Grid(sheet))
+    if located is not None:
+        amount_col = located.column_of("project.budget_amount")
+        if amount_col is not None:
+            return True, _amount_cell(sheet, located.first_row, amount_col, where, located.headers[amount_col])
     return False, None
+
+
+def _amount_cell(sheet: Any, row: int, col: int, where: str, label: str) -> Money | None:
+    cell = sheet.cell(row, col)
+    value = cell.value
+    if value is None or _text(value).strip() == "":
+        return None
+    unit = _format_unit(cell.number_format) or _line_unit(sheet, row) or _DEFAULT_SHOWN_UNIT
+    if isinstance(value, bool):
+        raise WorkbookImportError(f"{where} 第 {row} 行“{label}”不是金额：{_text(value)}")
+    text = _number_text(value) if isinstance(value, (int, float)) else _text(value)
+    try:
+        return read_money(text, default_unit=unit)
+    except AmountError as exc:
+        raise WorkbookImportError(f"{where} 第 {row} 行“{label}”：{exc}") from None
 
 
 def _weight(value: Any, where: str) -> Decimal:
@@ -402,7 +531,7 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
             missing_sheets.append(entry.project_name)
             continue
         # Cells as they stand (blank levels kept blank) tell whether anyone edited this table.
-        literal = _read_goal(sheet, path.name, fill_down=False)
+        literal = _read_goal(sheet, path.name, fill_down=False, expected=entry.columns)
         has_amount, amount = _read_amount(sheet, path.name)
         # Compared in 万元, exactly: 755 shown in 元 is the 0.0755 万元 exported.
         amount_wan = None if amount is None else amount.wan
@@ -413,12 +542,12 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
         if not goal_edited and not amount_edited and not unit_edited:
             unchanged += 1
             continue
-        goal = _read_goal(sheet, path.name)
+        goal = _read_goal(sheet, path.name, expected=entry.columns)
         key = (entry.department_code, entry.year)
         if key not in departments:
             found = repo.find_department(session, code=entry.department_code, year=entry.year)
             departments[key] = repo.load_department(session, department_id=found.id)
-        project = _match_project(departments[key], entry, path.name)
+        project, reloaded = _match_project(session, departments[key], entry, path.name)
         update: dict[str, Any] = {}
         if goal_edited and goal_fingerprint(goal) != goal_fingerprint(project.goal):
             kept = _same_weights(project.goal, goal)
@@ -441,7 +570,12 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
         if not update:
             unchanged += 1  # already saved (an earlier import of this same workbook)
             continue
-        if project.goal.revision != entry.revision and not replace:
+        if reloaded is not None and not replace:
+            conflicts.append(
+                f"“{project.name}”（{reloaded}，工作簿依据的是之前的第 {entry.revision} 版，"
+                f"数据库中现为编号 {project.id} 的第 {project.goal.revision} 版）"
+            )
+        elif project.goal.revision != entry.revision and not replace:
             conflicts.append(
                 f"“{project.name}”（导出时第 {entry.revision} 版，数据库中现为第 {project.goal.revision} 版）"
             )
@@ -469,15 +603,31 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
     return "".join(parts) + "。"
 
 
-def _match_project(department: Department, entry: _Entry, file_name: str) -> Project:
-    """The project by its database id (names may have changed since), else by name."""
+def _match_project(
+    session: Session, department: Department, entry: _Entry, file_name: str
+) -> tuple[Project, str | None]:
+    """The sheet's project, and why it is not the very project exported (``None`` when it is).
+
+    By its database id first (names may have changed since; ids are never reused).  An id the
+    department-year no longer has was replaced by a reload (``load``, ``import --replace``): the project
+    is then the one of the same name, and the workbook is based on a version older than anything in the
+    database, so its changes conflict (never written into whichever project now has the id or position).
+    The same holds for an id deleted meanwhile whose name a new project took.  A sheet without an id
+    (an older export) is matched by name.
+    """
+    reloaded: str | None = None
     if entry.project_id is not None:
         for project in department.projects:
             if project.id == entry.project_id:
-                return project
+                return project, None
+        reloaded = (
+            "导出后部门年度已重新读入（load 或 import --replace）"
+            if repo.was_reloaded(session, project_id=entry.project_id)
+            else f"导出时的项目（编号 {entry.project_id}）已不在，现为同名的另一项目"
+        )
     for project in department.projects:
         if project.name == entry.project_name:
-            return project
+            return project, reloaded
     raise WorkbookImportError(
         f"{file_name}：数据库中 {department.code} {department.name}（{department.year}年）没有项目“{entry.project_name}”"
     )

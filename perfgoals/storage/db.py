@@ -9,6 +9,8 @@ hanging.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,6 +104,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseUnavailable(f"数据库地址无效：{url}") from None
+    except ValueError as exc:  # a port that is not a number
+        raise DatabaseUnavailable(f"数据库地址无效（端口须为 1–65535 的数字）：{_hide_password(url)}（{exc}）") from None
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise DatabaseUnavailable(f"数据库地址无效：端口 {parsed.port} 不在 1–65535 之间：{describe_url(url)}")
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         database = parsed.database or ""
@@ -129,10 +135,42 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         raise DatabaseUnavailable(f"不支持的数据库地址 {describe_url(url)}：{exc}") from None
 
 
+def _hide_password(url: str) -> str:
+    """``url`` with any password replaced by ``***`` (for a URL SQLAlchemy cannot parse)."""
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+def _server(url: str) -> str:
+    parsed = make_url(url)
+    return f"{parsed.host or 'localhost'}:{parsed.port or '默认端口'}"
+
+
+def _disk_nearly_full(url: str) -> bool:
+    """Whether the disk holding a SQLite database has (almost) no room left."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return False
+    try:
+        return shutil.disk_usage(Path(parsed.database).parent).free < 1024 * 1024
+    except OSError:
+        return False
+
+
 def translate_error(exc: Exception, url: str) -> StorageError:
     """Turn a driver error into a message that says what and where."""
     where = describe_url(url)
     text = str(getattr(exc, "orig", exc))
+    if "database or disk is full" in text or "No space left on device" in text or (
+        "disk I/O error" in text and _disk_nearly_full(url)
+    ):
+        return DatabaseUnavailable(f"磁盘已满，数据库 {where} 无法读写；本次操作已撤销，未写入任何内容。")
+    if "disk I/O error" in text:
+        return DatabaseUnavailable(f"读写数据库文件 {where} 时出错（磁盘故障或文件被外部改动）；本次操作已撤销。")
+    if make_url(url).get_backend_name() != "sqlite" and isinstance(exc, OperationalError | DBAPIError) and (
+        "connection" in text.lower() or "resolve host" in text or "could not translate host" in text
+    ):
+        first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+        return DatabaseUnavailable(f"无法连接数据库服务器 {_server(url)}（{where}）：{first.strip(chr(34))}")
     if isinstance(exc, OperationalError | DBAPIError) and ("locked" in text or "lock timeout" in text):
         return DatabaseLocked(f"数据库正被其他程序写入，等待 {_lock_timeout():g} 秒后仍未释放：{where}")
     if isinstance(exc, OperationalError | DBAPIError) and (
@@ -168,7 +206,7 @@ def head_revision() -> str:
 
 #: This release's schema revision; a test keeps it equal to the newest Alembic revision.  Knowing it
 #: lets an up-to-date database open without importing Alembic (a noticeable part of start-up).
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -178,32 +216,57 @@ def current_revision(connection: Connection) -> str | None:
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+#: The PostgreSQL advisory lock under which one process at a time creates or upgrades the schema.
+MIGRATION_LOCK = 0x7065_7266_676F  # "perfgo"
+
+
 def ensure_schema(engine: Engine) -> None:
-    """Create or upgrade the schema to this release's; refuse a database from a newer release."""
+    """Create or upgrade the schema to this release's; refuse a database from a newer release.
+
+    On PostgreSQL several processes may open a new database at once: the one that takes the advisory
+    lock :data:`MIGRATION_LOCK` migrates, the others wait for it and then find the schema current.
+    """
     url = engine.url.render_as_string(hide_password=False)
     try:
         with engine.connect() as connection:
-            current = current_revision(connection)
-            if current == SCHEMA_HEAD:
+            if current_revision(connection) == SCHEMA_HEAD:
                 return
-            from alembic.script import ScriptDirectory
-
-            script = ScriptDirectory.from_config(_alembic_config())
-            known = {rev.revision for rev in script.walk_revisions()}
-            if current is not None and current not in known:
-                raise SchemaTooNew(
-                    f"数据库 {describe_url(url)} 由更新版本的 perfgoals 创建（结构版本 {current}），"
-                    "请升级 perfgoals 后再打开。"
-                )
-            if current is None and inspect(connection).has_table("project"):
-                raise DatabaseUnavailable(
-                    f"数据库 {describe_url(url)} 含有 perfgoals 的表，但没有结构版本记录。"
-                )
-        migrate(engine, "head")
+        if engine.dialect.name != "postgresql":
+            _upgrade_schema(engine, url)
+            return
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as holder:
+            holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                _upgrade_schema(engine, url)
+            finally:
+                holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
     except StorageError:
         raise
     except (OperationalError, DBAPIError) as exc:
         raise translate_error(exc, url) from None
+
+
+def _upgrade_schema(engine: Engine, url: str) -> None:
+    """Migrate to :data:`SCHEMA_HEAD` unless the database is there (read again: under the lock, another
+    process may just have done it)."""
+    with engine.connect() as connection:
+        current = current_revision(connection)
+        if current == SCHEMA_HEAD:
+            return
+        from alembic.script import ScriptDirectory
+
+        script = ScriptDirectory.from_config(_alembic_config())
+        known = {rev.revision for rev in script.walk_revisions()}
+        if current is not None and current not in known:
+            raise SchemaTooNew(
+                f"数据库 {describe_url(url)} 由更新版本的 perfgoals 创建（结构版本 {current}），"
+                "请升级 perfgoals 后再打开。"
+            )
+        if current is None and inspect(connection).has_table("project"):
+            raise DatabaseUnavailable(
+                f"数据库 {describe_url(url)} 含有 perfgoals 的表，但没有结构版本记录。"
+            )
+    migrate(engine, "head")
 
 
 class MigrationFailed(StorageError):

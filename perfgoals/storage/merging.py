@@ -19,6 +19,13 @@ draft (:class:`perfgoals.merge.Draft`) started from, never one tracked beside it
   :func:`perfgoals.storage.trash.restore_project` followed by :func:`merge_and_save` with the same
   draft (restoring adds a revision, so the draft is merged into the restored version).
 
+A draft of a project whose department-year was reloaded since (``load``, ``import --replace``: new ids,
+higher revisions) conflicts with the project of the same name in the reloaded data
+(:class:`perfgoals.storage.repository.ProjectReloaded`) and is merged into it like any newer version:
+the result's ``project`` then has that project's id, which the draft must take on.  When the reloaded
+data has no project of that name, :class:`perfgoals.storage.repository.NotFound` is raised, nothing
+written.
+
 An undo step that goes back past a merge also restores the older base: its save conflicts with the
 saved version again (a :class:`NeedsChoice`, or a merge taking the other side's cells), so undo can
 never write a stale revision over a colleague's cells.
@@ -33,6 +40,7 @@ from sqlmodel import Session
 from perfgoals.merge import MergeResult, merge_projects, same_content
 from perfgoals.models import Project
 from perfgoals.storage import repository as repo
+from perfgoals.storage.db import StorageError
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +78,25 @@ def merge_and_save(session: Session, *, base: Project, mine: Project, user: str)
         return Deleted(deleted.entry, deleted.project, str(deleted))
     except repo.RevisionConflict as conflict:
         theirs = conflict.current
-    merge = merge_projects(base, mine, theirs)
-    if not merge.clean:
-        return NeedsChoice(merge)
-    merged = merge.project
-    if same_content(merged, theirs):  # nothing of mine is left to write
-        return Saved(theirs, merge)
-    saved = repo.save_project(session, project=merged, expected_revision=theirs.goal.revision, user=user)
-    return Saved(saved, merge)
+    # Where transactions do not serialise writers (PostgreSQL's READ COMMITTED), yet another save may land
+    # between reading theirs and writing the merge: merge again over that one, a bounded number of times.
+    for _attempt in range(_MERGE_ATTEMPTS):
+        merge = merge_projects(base, mine, theirs)
+        if not merge.clean:
+            return NeedsChoice(merge)
+        merged = merge.project
+        if same_content(merged, theirs):  # nothing of mine is left to write
+            return Saved(theirs, merge)
+        try:
+            saved = repo.save_project(session, project=merged, expected_revision=theirs.goal.revision, user=user)
+        except repo.ProjectDeleted as deleted:
+            return Deleted(deleted.entry, deleted.project, str(deleted))
+        except repo.RevisionConflict as conflict:
+            theirs = conflict.current
+            continue
+        return Saved(saved, merge)
+    raise StorageError(f"项目“{mine.name}”正被他人频繁保存，合并 {_MERGE_ATTEMPTS} 次仍未写入，请稍后再保存。")
+
+
+#: How many times a clean merge is retried against newer saves before giving up.
+_MERGE_ATTEMPTS = 20

@@ -67,6 +67,7 @@ from perfgoals.storage.tables import (
     IndicatorRow,
     ProcurementItemRow,
     ProjectRow,
+    RetiredProjectRow,
     SummaryRowRow,
     ThreePublicRowRow,
     utcnow,
@@ -91,6 +92,12 @@ class RevisionConflict(StorageError):
     def __init__(self, message: str, *, current: Project) -> None:
         super().__init__(message)
         self.current = current
+
+
+class ProjectReloaded(RevisionConflict):
+    """The project's department-year was reloaded since the draft was opened: ``current`` is the project
+    of the same name in the reloaded data (another id, a higher revision).  Nothing was written; a save
+    merges into ``current`` three-way like any other newer version."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -885,15 +892,26 @@ def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
 
 
 def _insert_projects(
-    session: Session, *, department_id: int, projects: Sequence[Project], user: str, first_position: int = 1
+    session: Session,
+    *,
+    department_id: int,
+    projects: Sequence[Project],
+    user: str,
+    first_position: int = 1,
+    revision_floor: int = 0,
 ) -> list[int]:
-    """Insert projects with their goal tables and acceptances; returns the new ids in order."""
+    """Insert projects with their goal tables and acceptances; returns the new ids in order.
+
+    Each goal table's revision is at least ``revision_floor`` (a reload's: past every earlier one)."""
     if not projects:
         return []
     values = [
         _project_values(project, department_id=department_id, position=first_position + i, user=user)
         for i, project in enumerate(projects)
     ]
+    if revision_floor:
+        for row in values:
+            row["revision"] = max(row["revision"], revision_floor)
     result = session.execute(
         insert(ProjectRow).returning(col(ProjectRow.id), sort_by_parameter_order=True),
         values,
@@ -979,6 +997,7 @@ def save_department(
         )
     ).scalar_one_or_none()
     before: Any = None
+    revision_floor = 0
     if existing is not None:
         if not replace:
             raise AlreadyExists(
@@ -990,6 +1009,7 @@ def save_department(
                 select(func.count()).select_from(ProjectRow).where(col(ProjectRow.department_id) == existing)
             ).scalar_one()
         }
+        revision_floor = _retire_projects(session, department_id=existing, code=department.code, year=department.year)
         delete_department(session, department_id=existing)
     values = {
         "code": department.code,
@@ -1093,7 +1113,9 @@ def save_department(
             for ordinal, p in enumerate(department.procurement, start=1)
         ],
     )
-    _insert_projects(session, department_id=department_id, projects=department.projects, user=user)
+    _insert_projects(
+        session, department_id=department_id, projects=department.projects, user=user, revision_floor=revision_floor
+    )
     _insert_many(
         session,
         AcceptanceRow,
@@ -1116,6 +1138,63 @@ def save_department(
     return int(department_id)
 
 
+def _retire_projects(session: Session, *, department_id: int, code: str, year: int) -> int:
+    """Note every project row of a department-year about to be replaced (:class:`RetiredProjectRow`);
+    returns the revision the new rows must start from: past every revision the department-year's
+    projects ever had, so that a revision never goes backwards across a reload."""
+    rows = session.execute(
+        select(col(ProjectRow.id), col(ProjectRow.name), col(ProjectRow.revision)).where(
+            col(ProjectRow.department_id) == department_id
+        )
+    ).all()
+    earlier = session.execute(
+        select(func.max(col(RetiredProjectRow.revision))).where(
+            col(RetiredProjectRow.department_code) == code, col(RetiredProjectRow.year) == year
+        )
+    ).scalar_one()
+    _insert_many(
+        session,
+        RetiredProjectRow,
+        [
+            {
+                "project_id": project_id,
+                "department_code": code,
+                "year": year,
+                "name": name,
+                "revision": revision,
+                "retired_at": utcnow(),
+            }
+            for project_id, name, revision in rows
+        ],
+    )
+    return max([earlier or 0, *(revision for _, _, revision in rows)]) + 1
+
+
+def was_reloaded(session: Session, *, project_id: int) -> bool:
+    """Whether ``project_id`` was a project a reload replaced (:func:`reloaded_project`)."""
+    return session.get(RetiredProjectRow, project_id) is not None
+
+
+def reloaded_project(session: Session, *, project_id: int) -> Project | None:
+    """What became of a project a reload (``load``, ``import --replace``) replaced: the live project of
+    the same name in its department-year now, or ``None`` when ``project_id`` was never replaced so or
+    the reloaded department-year has no project of that name."""
+    retired = session.get(RetiredProjectRow, project_id)
+    if retired is None:
+        return None
+    successor = session.execute(
+        select(col(ProjectRow.id))
+        .join(DepartmentRow, col(DepartmentRow.id) == col(ProjectRow.department_id))
+        .where(
+            col(DepartmentRow.code) == retired.department_code,
+            col(DepartmentRow.year) == retired.year,
+            col(ProjectRow.name) == retired.name,
+            _live(),
+        )
+    ).scalar_one_or_none()
+    return None if successor is None else load_project(session, project_id=successor)
+
+
 def delete_department(session: Session, *, department_id: int) -> None:
     # Children go by ON DELETE CASCADE; the change history keeps its entries (SET NULL).
     session.execute(delete(DepartmentRow).where(col(DepartmentRow.id) == department_id))
@@ -1135,7 +1214,20 @@ def save_project(session: Session, *, project: Project, expected_revision: int, 
     """
     if project.id is None:
         raise NotFound("项目尚未保存到数据库")
-    current = load_project(session, project_id=project.id)
+    try:
+        current = load_project(session, project_id=project.id)
+    except ProjectDeleted:
+        raise
+    except NotFound:
+        successor = reloaded_project(session, project_id=project.id)
+        if successor is None:
+            raise
+        raise ProjectReloaded(
+            f"项目“{project.name}”所在的部门年度已被重新读入（load 或 import --replace），"
+            f"项目现为第 {successor.goal.revision} 版（编号 {successor.id}）；你打开的是读入前的第 "
+            f"{expected_revision} 版，未保存。",
+            current=successor,
+        ) from None
     new_revision = expected_revision + 1
     result = session.execute(
         update(ProjectRow)

@@ -40,7 +40,11 @@ def _parent(table: str, *, nullable: bool = False, ondelete: str = "CASCADE") ->
 
 class DepartmentRow(SQLModel, table=True):
     __tablename__ = "department"
-    __table_args__ = (UniqueConstraint("code", "year", name="uq_department_code_year"),)
+    # AUTOINCREMENT (revision 0006): an id is never handed out twice, even after a reload.
+    __table_args__ = (
+        UniqueConstraint("code", "year", name="uq_department_code_year"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40)
@@ -156,6 +160,7 @@ class ProjectRow(SQLModel, table=True):
             sqlite_where=text(LIVE_PROJECT),
             postgresql_where=text(LIVE_PROJECT),
         ),
+        {"sqlite_autoincrement": True},  # revision 0006: ids are never reused
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -188,6 +193,24 @@ class ProjectRow(SQLModel, table=True):
     # (``details``), and the layout it came in with its footers (``goal_layout``), as JSON.
     details: Any = _json()
     goal_layout: Any = _json()
+
+
+class RetiredProjectRow(SQLModel, table=True):
+    """A project row that ``load`` or ``import --replace`` deleted with its department-year (revision 0006).
+
+    A draft or workbook of it names its id; this row says which project of the reloaded department-year
+    it became (the one of the same name) and the revision it had, which the reload went past.
+    """
+
+    __tablename__ = "retired_project"
+    __table_args__ = (Index("ix_retired_project_department", "department_code", "year"),)
+
+    project_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    department_code: str = Field(max_length=40)
+    year: int
+    name: str = Field(max_length=300)
+    revision: int
+    retired_at: datetime = Field(default_factory=utcnow)
 
 
 class IndicatorRow(SQLModel, table=True):
