@@ -520,6 +520,7 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
     path = Path(path)
     workbook = _open(path)
     entries = _entries(workbook, path.name)
+    _require_departments(session, entries, path.name)
     departments: dict[tuple[str, int], Department] = {}
     changed: list[tuple[_Entry, Project, Project]] = []
     unchanged = 0
@@ -601,6 +602,22 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
     if missing_sheets:
         parts.append(f"；工作簿中已没有这些项目的工作表，未作改动：{'、'.join(missing_sheets)}")
     return "".join(parts) + "。"
+
+
+def _require_departments(session: Session, entries: list[_Entry], file_name: str) -> None:
+    """Refuse a workbook whose department-years this database lacks: its sheets update saved tables,
+    so with nothing to update an import would report success having written nothing."""
+    known = {(key.code, key.year) for key in repo.list_departments(session)}
+    missing = sorted(
+        {(e.department_code, e.year, e.department_name) for e in entries if (e.department_code, e.year) not in known}
+    )
+    if missing:
+        named = "、".join(f"{code} {name}（{year} 年）" for code, year, name in missing)
+        raise WorkbookImportError(
+            f"{file_name}：这是 perfgoals 导出的工作簿，只能写回导出它的数据库中已有的部门；"
+            f"本数据库中没有 {named}，未导入任何内容。请先导入该部门（perfgoals load 其 dump 文件，"
+            "或 perfgoals import 其预算公开文件），或用 --db 指向导出它的数据库"
+        )
 
 
 def _match_project(
