@@ -7,3 +7,8 @@ class PerfgoalsError(Exception):
     """A failure the user can act on. The CLI prints the message on one line and exits ``exit_code``."""
 
     exit_code = 2
+
+
+#: The exit code of an internal error (a bug), in the CLI and the TUI alike: never 1, which means
+#: ``check`` found errors, nor 2, which means bad input.
+EXIT_INTERNAL = 3

@@ -120,5 +120,6 @@ def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _own_tui_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test has its own (empty) TUI settings folder: no test reads or writes the user's."""
+    """Each test has its own (empty) TUI settings and recovery folders: no test reads or writes the user's."""
     monkeypatch.setenv("PERFGOALS_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv("PERFGOALS_RECOVERY_DIR", str(tmp_path_factory.mktemp("recovery")))

@@ -15,6 +15,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from perfgoals.errors import EXIT_INTERNAL
 from perfgoals.models import Department
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import write_session
@@ -96,7 +97,7 @@ print("not reached")
         timeout=120,
         env={"PERFGOALS_CONFIG_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
-    assert result.returncode == 1, result.stderr[-2000:]
+    assert result.returncode == EXIT_INTERNAL, result.stderr[-2000:]
     assert "not reached" not in result.stdout
     assert CRASH_MESSAGE in result.stderr and "故意的错误" in result.stderr + result.stdout
 

@@ -19,7 +19,7 @@ from perfgoals.storage.db import open_database, read_session, write_session
 from perfgoals.tui.app import PerfgoalsApp
 from perfgoals.tui.context import JumpTarget, TuiContext
 from perfgoals.tui.editing import GRID_FIELDS
-from perfgoals.tui.screens.dialogs import ConfirmDialog, ConflictDialog, UnsavedDialog
+from perfgoals.tui.screens.dialogs import ConfirmDialog, UnsavedDialog
 from perfgoals.tui.screens.main import MainScreen
 from perfgoals.tui.widgets.cell_editor import CellEditor
 from perfgoals.tui.widgets.project_list import ProjectList
@@ -419,72 +419,6 @@ async def test_copy_range_as_tsv_and_paste(engine: Engine) -> None:
         screen.post_message(events.Paste("计划标准\n行业标准\n"))
         await pilot.pause()
         assert [draft.cell(0, "basis"), draft.cell(1, "basis")] == ["计划标准", "行业标准"]
-
-
-@asynctest
-async def test_conflict_with_a_second_session_keep_mine(engine: Engine) -> None:
-    app = make_app(engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_project(pilot, 0)
-        screen = main_screen(app)
-        project_id = screen.current_id
-        assert project_id is not None
-        assert screen.draft is not None
-        original_value, original_basis = screen.draft.cell(0, "value"), screen.draft.cell(0, "basis")
-        await edit_cell(pilot, 0, "value", "≥30次")
-        # Someone else saves the same project in between.
-        with write_session(engine) as session:
-            theirs = repo.load_project(session, project_id=project_id)
-            theirs.goal.indicators[0].basis = "他人修改的依据"
-            repo.save_project(session, project=theirs, expected_revision=theirs.goal.revision, user="李四")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, ConflictDialog)
-        shown = {(what, mine, theirs) for what, mine, theirs in app.screen.rows}
-        assert ("第 1 行 指标值", "≥30次", original_value) in shown
-        assert ("第 1 行 确定依据", original_basis, "他人修改的依据") in shown
-        assert screen.dirty_drafts()  # nothing was overwritten, nothing marked saved
-        await pilot.click("#mine")
-        await settle(pilot)
-        assert not isinstance(app.screen, ConflictDialog)
-        assert not screen.dirty_drafts()
-    with read_session(engine) as session:
-        stored = repo.load_project(session, project_id=project_id)
-    assert stored.goal.indicators[0].value == "≥30次"
-    assert stored.goal.revision == 3
-
-
-@asynctest
-async def test_conflict_take_theirs_reloads_their_version(engine: Engine) -> None:
-    app = make_app(engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_project(pilot, 0)
-        screen = main_screen(app)
-        project_id = screen.current_id
-        assert project_id is not None
-        await edit_cell(pilot, 0, "value", "≥30次")
-        with write_session(engine) as session:
-            theirs = repo.load_project(session, project_id=project_id)
-            theirs.goal.indicators[0].value = "≥40次"
-            repo.save_project(session, project=theirs, expected_revision=theirs.goal.revision, user="李四")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, ConflictDialog)
-        await pilot.click("#theirs")
-        await settle(pilot)
-        draft = screen.draft
-        assert draft is not None and draft.cell(0, "value") == "≥40次" and not draft.dirty
-        assert draft.revision == 2
-        # Their version is now the base: editing and saving again works without a conflict.
-        await edit_cell(pilot, 0, "basis", "计划标准")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert not screen.dirty_drafts()
-    with read_session(engine) as session:
-        stored = repo.load_project(session, project_id=project_id)
-    assert (stored.goal.indicators[0].value, stored.goal.indicators[0].basis) == ("≥40次", "计划标准")
 
 
 @asynctest

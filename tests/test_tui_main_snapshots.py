@@ -143,16 +143,26 @@ async def _conflict(pilot: Pilot[Any]) -> None:
     draft = screen.draft
     assert draft is not None and draft.id is not None
     draft.set_cell(0, "value", "≥99次")
+    draft.set_cell(1, "basis", "我改的依据")
     engine = screen.context.engine
     with write_session(engine) as session:
         theirs = repo.load_project(session, project_id=draft.id)
+        theirs.goal.indicators[0].value = "≥88次"
         theirs.goal.indicators[0].basis = "他人修改的依据"
         repo.save_project(session, project=theirs, expected_revision=theirs.goal.revision, user="李四")
     await pilot.press("ctrl+s")
     await _settle(pilot)
+    from perfgoals.tui.screens.merge import MergeDialog
+
+    deadline = asyncio.get_running_loop().time() + 10
+    while not isinstance(app.screen, MergeDialog):
+        assert asyncio.get_running_loop().time() < deadline, "no merge dialog"
+        await pilot.pause(0.02)
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-def test_conflict_dialog_snapshot(snap_compare: Any, engine: Engine, size: tuple[int, int]) -> None:
+def test_merge_dialog_snapshot(snap_compare: Any, engine: Engine, size: tuple[int, int]) -> None:
+    """Only the cell both changed is asked about (指标值); the colleague's 依据 is merged already."""
     app = PerfgoalsApp(TuiContext(engine=engine, user="测试员"))
     assert snap_compare(app, terminal_size=size, run_before=_conflict)

@@ -135,6 +135,50 @@ def test_a_finding_on_a_hidden_column_is_marked_on_the_row() -> None:
     assert marks == {(0, "level3"): "✗", (1, "value"): "✗"}
 
 
+# --- the base an edit is checked against travels with undo and redo ------------------------------------
+
+
+def _revision(project: Project, revision: int, value: str) -> Project:
+    copy = project.model_copy(deep=True)
+    copy.goal.revision = revision
+    copy.goal.indicators[0].value = value
+    return copy
+
+
+def test_undo_past_a_merge_or_a_taken_version_brings_the_older_base_back() -> None:
+    base = _revision(_project(1, "甲"), 1, "≥10次")
+    base.goal.indicators.append(Indicator(level3="二", value="x"))
+    draft = ProjectDraft(base)
+    draft.set_cell(0, "value", "≥20次")
+    theirs = _revision(base, 2, "≥30次")
+    draft.rebase(theirs, theirs, "采用已保存的版本")
+    assert (draft.revision, draft.cell(0, "value"), draft.dirty) == (2, "≥30次", False)
+    draft.undo()
+    assert (draft.revision, draft.cell(0, "value"), draft.dirty) == (1, "≥20次", True)  # saving it merges again
+    draft.redo()
+    assert (draft.revision, draft.cell(0, "value")) == (2, "≥30次")
+    # A save that merged a colleague's cell: the draft takes it, one undo step back to the old base.
+    draft.set_cell(1, "value", "y")
+    sent = draft.project.model_copy(deep=True)
+    merged = _revision(sent, 4, "≥30次")
+    merged.notes = "他人的备注"
+    draft.mark_saved(merged, sent=sent, merged=True)
+    assert (draft.revision, draft.project.notes, draft.dirty) == (4, "他人的备注", False)
+    draft.undo()
+    assert (draft.revision, draft.project.notes, draft.dirty) == (2, "", True)
+
+
+def test_undo_after_ones_own_save_saves_the_undo() -> None:
+    base = _revision(_project(1, "甲"), 1, "≥10次")
+    draft = ProjectDraft(base)
+    draft.set_cell(0, "value", "≥20次")
+    draft.mark_saved(_revision(base, 2, "≥20次"))
+    assert not draft.dirty
+    draft.undo()
+    # Over the version just saved (revision 2), not the one before it: saving writes the undo.
+    assert (draft.revision, draft.cell(0, "value"), draft.dirty) == (2, "≥10次", True)
+
+
 # --- the store -------------------------------------------------------------------------------------------
 
 
@@ -148,9 +192,20 @@ def test_the_store_says_what_a_save_did(sample_file_engine: Engine) -> None:
     mine.goal.indicators[0].value = "≥11场"
     outcome = store.save(base, mine)
     assert isinstance(outcome, SavedProject) and outcome.project.goal.revision == base.goal.revision + 1
-    # Saving over the old revision again: their version comes back, nothing is written.
+    # Saving the same edits over the old revision again: nothing of mine is left to write.
     again = store.save(base, mine)
-    assert isinstance(again, SaveConflict) and again.current.goal.revision == outcome.project.goal.revision
+    assert isinstance(again, SavedProject) and again.project.goal.revision == outcome.project.goal.revision
+    # Other cells than a colleague's are merged; the same cell changed differently needs a choice.
+    other = base.model_copy(deep=True)
+    other.goal.indicators[0].basis = "我的依据"
+    merged = store.save(base, other)
+    assert isinstance(merged, SavedProject) and merged.taken == 1
+    assert (merged.project.goal.indicators[0].value, merged.project.goal.indicators[0].basis) == ("≥11场", "我的依据")
+    clash = base.model_copy(deep=True)
+    clash.goal.indicators[0].value = "≥12场"
+    conflict = store.save(base, clash)
+    assert isinstance(conflict, SaveConflict) and [c.column for c in conflict.merge.conflicts] == ["value"]
+    assert conflict.current.goal.revision == merged.project.goal.revision
     added = store.add_project(department_id, "新项目")
     assert added.id is not None and store.load_project(added.id).name == "新项目"
     store.delete_project(added.id)

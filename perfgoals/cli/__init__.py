@@ -23,7 +23,7 @@ import click
 from sqlalchemy.engine import Engine
 
 from perfgoals import __version__
-from perfgoals.errors import PerfgoalsError
+from perfgoals.errors import EXIT_INTERNAL, PerfgoalsError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -316,7 +316,6 @@ def _chinese_usage_message(message: str) -> str:
 #: Exit codes (README, "Limits"): 0 fine; 1 ``check`` found errors; 2 bad input, usage or environment
 #: (a file, a database that cannot be reached, a full disk: one line saying what and where, nothing
 #: written); 3 an internal error (a bug: one line, the traceback in :func:`error_log_path`).
-EXIT_INTERNAL = 3
 ENV_STATE_DIR = "PERFGOALS_STATE_DIR"
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Input, TextArea
 
+from perfgoals.errors import EXIT_INTERNAL
 from perfgoals.tui.commands import FindProvider, ThemeNames, known_binding_ids
 from perfgoals.tui.config import Settings
 from perfgoals.tui.context import TuiContext
@@ -261,14 +262,14 @@ class PerfgoalsApp(App[None]):
     # -- ending -----------------------------------------------------------------------------------
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the app; when an unexpected error ended it, say so and exit with Textual's code (1).
+        """Run the app; when an unexpected error ended it, say so and exit with the internal-error code.
 
         (``perfgoals tui`` calls this and would otherwise end with 0 whatever happened.)
         """
         result = super().run(*args, **kwargs)
         if self.return_code:
             print(CRASH_MESSAGE, file=sys.stderr)
-            raise SystemExit(self.return_code)
+            raise SystemExit(EXIT_INTERNAL)
         return result
 
 

@@ -125,6 +125,9 @@ class _Step:
     label: str
     before: Project
     place: Place
+    #: The saved version ``before`` was edited over (its revision is what a save of it is checked
+    #: against): undoing past a merge or a taken version brings the older base back with the content.
+    base: Project | None = None
 
 
 # --- TSV (what Excel and LibreOffice put on the clipboard) ------------------------------------------
@@ -279,23 +282,55 @@ class ProjectDraft:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
-    def mark_saved(self, saved: Project) -> None:
-        """The database now holds ``saved`` (new revision); edits made meanwhile stay unsaved."""
-        self._changes += 1
-        self._saved = _copy(saved)
+    def _set_saved(self, saved: Project) -> None:
+        self._saved = saved
         self._saved_form = _comparable(saved)
+
+    def mark_saved(self, saved: Project, *, sent: Project | None = None, merged: bool = False) -> None:
+        """The database now holds ``saved`` (new revision); edits made meanwhile stay unsaved.
+
+        ``merged``: the save took cells a colleague saved meanwhile (``sent`` is what was sent): the
+        draft takes them as one undoable step, whose undo also brings the older base back, so that
+        saving the undone state merges their cells in again rather than overwriting them.
+        Otherwise the undo history edited over the version just replaced now edits over ``saved``
+        (undoing one's own edit after saving it and saving again writes the undo).
+        """
+        saved = _copy(saved)
+        self._changes += 1
+        if merged:
+            self._record("合并他人的修改", Place())
+            current = self.project
+            if sent is None or _comparable(current) == _comparable(sent):
+                self.project = _copy(saved)
+            else:  # edits made while saving: kept over the merged version
+                from perfgoals.merge import merge_projects
+
+                self.project = merge_projects(sent, current, saved).project
+            self._set_saved(saved)
+            self.project.goal.revision = saved.goal.revision
+            return
+        old = self._saved
+        for step in (*self._undo, *self._redo):
+            if step.base is old:
+                step.base = saved
+        self._set_saved(saved)
         self.project.goal.revision = saved.goal.revision
+
+    def rebase(self, base: Project, mine: Project, label: str) -> None:
+        """Edit ``mine`` over ``base`` from now on (a merge's result over the colleague's version, or
+        their version itself), as one undoable step: its undo brings the previous base back too."""
+        self._record(label, Place())
+        self._set_saved(_copy(base))
+        self.project = _copy(mine)
+        self.project.goal.revision = base.goal.revision
 
     def replace(self, project: Project) -> None:
         """Take ``project`` as both the saved and the current state (e.g. someone else's version).
 
-        The replaced state stays on the undo stack, so the user can still get their edits back.
+        The replaced state (and the base it was edited over) stays on the undo stack, so the user can
+        still get their edits back; saving them then meets the newer version again.
         """
-        self._record("采用已保存的版本", Place())
-        self._changes += 1
-        self._saved = _copy(project)
-        self._saved_form = _comparable(project)
-        self.project = _copy(project)
+        self.rebase(project, project, "采用已保存的版本")
 
     def restore(self, mine: Project, label: str = "恢复未保存的修改") -> bool:
         """Make ``mine`` (edits kept elsewhere: a recovery file) the current state, over this draft's
@@ -310,31 +345,33 @@ class ProjectDraft:
 
     def _record(self, label: str, place: Place) -> None:
         self._changes += 1
-        self._undo.append(_Step(label, _copy(self.project), place))
+        self._undo.append(_Step(label, _copy(self.project), place, self._saved))
         del self._undo[:-_MAX_UNDO]
         self._redo.clear()
+
+    def _go_to(self, step: _Step) -> None:
+        """Make ``step``'s state (and the base it was edited over) the current one."""
+        self._changes += 1
+        self.project = step.before
+        if step.base is not None and step.base is not self._saved:
+            self._set_saved(step.base)
+        self.project.goal.revision = self._saved.goal.revision
 
     def undo(self) -> _Step | None:
         """Go back one change; returns it (label and where it happened) or ``None`` if there is none."""
         if not self._undo:
             return None
         step = self._undo.pop()
-        self._changes += 1
-        self._redo.append(_Step(step.label, self.project, step.place))
-        revision = self.project.goal.revision
-        self.project = step.before
-        self.project.goal.revision = revision
+        self._redo.append(_Step(step.label, self.project, step.place, self._saved))
+        self._go_to(step)
         return step
 
     def redo(self) -> _Step | None:
         if not self._redo:
             return None
         step = self._redo.pop()
-        self._changes += 1
-        self._undo.append(_Step(step.label, self.project, step.place))
-        revision = self.project.goal.revision
-        self.project = step.before
-        self.project.goal.revision = revision
+        self._undo.append(_Step(step.label, self.project, step.place, self._saved))
+        self._go_to(step)
         return step
 
     # -- cells ----------------------------------------------------------------------------------
@@ -529,13 +566,13 @@ class ProjectDraft:
             self.project = before
             return False
         self._changes += 1
-        self._undo.append(_Step("粘贴", before, place))
+        self._undo.append(_Step("粘贴", before, place, self._saved))
         del self._undo[:-_MAX_UNDO]
         self._redo.clear()
         return True
 
 
-# --- comparing two versions (the conflict dialog) ---------------------------------------------------
+# --- comparing two versions ------------------------------------------------------------------------
 
 
 def _show(value: Any) -> str:

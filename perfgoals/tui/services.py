@@ -1,23 +1,17 @@
-"""The TUI's typed way to the database: load, save, add and delete, each one transaction.
+"""The TUI's typed way to the database: load, save, add, delete and restore, each one transaction.
 
 :class:`Store` is the only place the main screen's workers touch storage.  Its methods have real
 signatures (the repository is imported lazily, on first use, so that the first screen does not wait
-for SQLModel's tables) and saving returns what happened as a value, never as an exception to catch:
+for SQLModel's tables) and saving returns what happened as a value, never as an exception to catch.
+A save is :func:`perfgoals.storage.merging.merge_and_save` over the revision the draft's edits started
+from (its base):
 
-- :class:`SavedProject` — written; the project as saved (its new revision);
-- :class:`SaveConflict` — someone saved it meanwhile; nothing written; their version;
-- :class:`ProjectGone` — it was deleted (to the recycle bin) meanwhile; nothing written.
-
-Seams for the concurrent-editing work (see each method):
-
-- :meth:`Store.save` is where a three-way merge plugs in: it gets the draft's base (the version the
-  edits started from) as well as the edits, so a merging save
-  (``perfgoals.storage.merging.merge_and_save``) can replace its body, returning
-  :class:`SavedProject` for a clean merge and :class:`SaveConflict` (carrying the merge) when both
-  sides changed a cell;
-- :meth:`Store.delete_project` moves the project to the recycle bin (the repository's deletion);
-  restoring is :meth:`Store.restore_project`'s to fill in;
-- :meth:`Store.load_project` reloads one project, for refreshing after a colleague's change.
+- :class:`SavedProject` — written; the project as saved (its new revision); ``merged`` when someone
+  had saved meanwhile and their cells were merged in without a question;
+- :class:`SaveConflict` — someone saved meanwhile and both changed some cells: nothing written;
+  ``merge`` holds those cells (for :class:`perfgoals.tui.screens.merge.MergeDialog`);
+- :class:`ProjectGone` — it was deleted (to the recycle bin) meanwhile; nothing written: offer
+  :meth:`Store.save_as_new` or :meth:`Store.restore_and_save`.
 """
 
 from __future__ import annotations
@@ -30,33 +24,47 @@ from sqlalchemy.engine import Engine
 from perfgoals.errors import PerfgoalsError
 
 if TYPE_CHECKING:
+    from perfgoals.merge import MergeResult
     from perfgoals.models import Department, Project
-    from perfgoals.storage.repository import DepartmentKey
+    from perfgoals.storage.merging import SaveOutcome as MergingOutcome
+    from perfgoals.storage.repository import DepartmentKey, TrashEntry
+    from perfgoals.storage.trash import Restored
 
 
 @dataclass(frozen=True, slots=True)
 class SavedProject:
+    """Written.  ``merged``: cells a colleague saved meanwhile came in without a question (then
+    ``project`` holds them; it may be their version itself when nothing of mine was left to write)."""
+
     project: Project
+    merged: MergeResult | None = None
+
+    @property
+    def taken(self) -> int:
+        """How many of the colleague's cells were merged in."""
+        return len(self.merged.taken_from_theirs) if self.merged is not None else 0
 
 
 @dataclass(frozen=True, slots=True)
 class SaveConflict:
-    """Someone saved the project since the draft's base revision: ``current`` is their version.
+    """Someone saved the project since the draft's base revision and both changed some cells the
+    same way differently: nothing written; ``merge.conflicts`` are those cells."""
 
-    ``merge`` is for a merging save to hand over its result (cells both sides changed); ``None`` from
-    the plain revision check."""
+    merge: MergeResult
 
-    current: Project
-    message: str
-    merge: object | None = None
+    @property
+    def current(self) -> Project:
+        """Their version (the one to save over)."""
+        return self.merge.theirs
 
 
 @dataclass(frozen=True, slots=True)
 class ProjectGone:
-    """The project was deleted (to the recycle bin) since the draft was opened."""
+    """The project was deleted (to the recycle bin) since the draft was opened; nothing written."""
 
     project_id: int
     message: str
+    entry: TrashEntry | None = None
 
 
 SaveOutcome = SavedProject | SaveConflict | ProjectGone
@@ -119,27 +127,50 @@ class Store:
     # -- writing --------------------------------------------------------------------------------
 
     def save(self, base: Project, mine: Project) -> SaveOutcome:
-        """Save ``mine`` (a draft's edits) over ``base``'s revision, the version the edits started from.
-
-        A plain revision check today: someone else's newer save is a :class:`SaveConflict` with their
-        version, a deletion meanwhile is :class:`ProjectGone`; nothing is overwritten either way.
-        """
-        from perfgoals.storage import repository as repo
+        """Save ``mine`` (a draft's edits) over ``base``'s revision, the version the edits started from,
+        merging what was saved meanwhile cell by cell (see the module docstring)."""
         from perfgoals.storage.db import write_session
+        from perfgoals.storage.merging import merge_and_save
 
-        project_id = mine.id
-        if project_id is None:
+        if mine.id is None:
             raise PerfgoalsError("项目尚未保存到数据库")
-        try:
-            with write_session(self.engine) as session:
-                saved = repo.save_project(
-                    session, project=mine, expected_revision=base.goal.revision, user=self.user
-                )
-        except repo.RevisionConflict as exc:
-            return SaveConflict(exc.current, str(exc))
-        except repo.NotFound as exc:
-            return ProjectGone(project_id, str(exc))
-        return SavedProject(saved)
+        with write_session(self.engine) as session:
+            outcome = merge_and_save(session, base=base, mine=mine, user=self.user)
+        return self._outcome(mine.id, outcome)
+
+    @staticmethod
+    def _outcome(project_id: int, outcome: MergingOutcome) -> SaveOutcome:
+        from perfgoals.storage.merging import Deleted, NeedsChoice
+
+        if isinstance(outcome, NeedsChoice):
+            return SaveConflict(outcome.merge)
+        if isinstance(outcome, Deleted):
+            return ProjectGone(project_id, outcome.message, outcome.entry)
+        merged = outcome.merged if outcome.merged is not None and outcome.merged.taken_from_theirs else None
+        return SavedProject(outcome.project, merged)
+
+    def save_as_new(self, mine: Project) -> Project:
+        """A draft whose project was deleted meanwhile, added as a new project of its department
+        (``原名（副本）`` when the name is taken); returns it."""
+        from perfgoals.storage.db import write_session
+        from perfgoals.storage.trash import save_project_as_new
+
+        with write_session(self.engine) as session:
+            return save_project_as_new(session, project=mine, user=self.user)
+
+    def restore_and_save(self, base: Project, mine: Project) -> tuple[Restored, SaveOutcome]:
+        """Take a deleted project out of the recycle bin and save the draft into it (merged with the
+        version restored), in one transaction; a merge needing a choice leaves it restored, unsaved."""
+        from perfgoals.storage.db import write_session
+        from perfgoals.storage.merging import merge_and_save
+        from perfgoals.storage.trash import restore_project
+
+        if mine.id is None:
+            raise PerfgoalsError("项目尚未保存到数据库")
+        with write_session(self.engine) as session:
+            restored = restore_project(session, project_id=mine.id, user=self.user)
+            outcome = merge_and_save(session, base=base, mine=mine, user=self.user)
+        return restored, self._outcome(mine.id, outcome)
 
     def add_project(self, department_id: int, name: str) -> Project:
         from perfgoals.models import Project

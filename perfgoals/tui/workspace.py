@@ -21,6 +21,7 @@ from perfgoals.tui.editing import ALL_GRID_FIELDS, Choice, ProjectDraft
 
 if TYPE_CHECKING:
     from perfgoals.checks.findings import Finding
+    from perfgoals.merge import Draft
     from perfgoals.models import Department, Project
 
 #: A glyph per severity (keyed by Severity's values: importing the checks here would load them all).
@@ -109,6 +110,8 @@ class Workspace:
         self._money_keys: dict[int, MoneyKey] = {}
         #: Called with a project's id after every change of its draft (the crash journal's seam).
         self.on_change: list[Callable[[int], None]] = []
+        #: Projects deleted (by a colleague) whose unsaved drafts are kept here.
+        self.gone: set[int] = set()
 
     # -- what is shown --------------------------------------------------------------------------
 
@@ -173,9 +176,15 @@ class Workspace:
         whose unsaved drafts were kept).  Drafts are kept only for the same department, when asked."""
         same = self.department is not None and self.department.id == department.id
         kept = {pid: d for pid, d in self.drafts.items() if d.dirty} if (same and keep_drafts) else {}
+        listed = {p.id for p in department.projects}
+        orphans = [draft for pid, draft in kept.items() if pid not in listed]
+        if orphans:
+            # Unsaved edits of a project deleted meanwhile stay listed, to be saved as new or restored.
+            department = department.model_copy(update={"projects": [*department.projects, *(d.saved for d in orphans)]})
         self.department = department
         self.drafts = {}
         self._money_keys = {}
+        self.gone = {d.id for d in orphans if d.id is not None} | (self.gone & set(kept))
         for project in department.projects:
             if project.id is not None:
                 self.drafts[project.id] = kept.get(project.id) or ProjectDraft(project)
@@ -188,7 +197,10 @@ class Workspace:
     def add_project(self, project: Project) -> None:
         """A project just added to the database."""
         assert self.department is not None and project.id is not None
-        self.department.projects.append(project)
+        if project.id in self.drafts:  # already listed (a reload heard of it first)
+            self.department.projects = [project if p.id == project.id else p for p in self.department.projects]
+        else:
+            self.department.projects.append(project)
         self.drafts[project.id] = ProjectDraft(project)
         self.findings[project.id] = []
 
@@ -198,23 +210,28 @@ class Workspace:
             self.department.projects = [p for p in self.department.projects if p.id != project_id]
         self.drafts.pop(project_id, None)
         self.findings.pop(project_id, None)
+        self.gone.discard(project_id)
         if self.current_id == project_id:
             self.current_id = None
 
-    def mark_saved(self, project_id: int, project: Project) -> None:
-        """The database now holds ``project`` for ``project_id`` (a save of the draft)."""
+    def mark_saved(
+        self, project_id: int, project: Project, *, sent: Project | None = None, merged: bool = False
+    ) -> None:
+        """The database now holds ``project`` for ``project_id`` (a save of the draft; ``merged``: it
+        took a colleague's cells, see :meth:`ProjectDraft.mark_saved`)."""
         draft = self.drafts.get(project_id)
         if draft is not None:
-            draft.mark_saved(project)
+            draft.mark_saved(project, sent=sent, merged=merged)
         if self.department is not None:
             self.department.projects = [project if p.id == project_id else p for p in self.department.projects]
+        self.gone.discard(project_id)
         self.changed(project_id)
 
-    def take_saved_version(self, project_id: int, project: Project) -> None:
-        """Take someone else's saved version as this draft's (kept on the undo stack)."""
+    def take_merge(self, project_id: int, base: Project, mine: Project, label: str = "合并他人的修改") -> None:
+        """The answer of a merge: edit ``mine`` over ``base`` (the colleague's version), one undo step."""
         draft = self.drafts.get(project_id)
         if draft is not None:
-            draft.replace(project)
+            draft.rebase(base, mine, label)
             self.changed(project_id)
 
     def refresh_project(self, project: Project) -> bool:
@@ -235,15 +252,22 @@ class Workspace:
         self.findings.pop(project.id, None)
         return True
 
-    def restore_draft(self, base: Project, mine: Project) -> bool:
+    def restore_draft(self, base: Project, mine: Project, *, deleted: bool = False) -> bool:
         """Edits recovered after a crash: ``mine`` over ``base`` (the version they started from).
 
-        The seam for the crash journal's recovery: for a project of the department shown, the draft
-        starts from ``base`` (so that its save is checked, or merged, against that revision) and
-        holds ``mine`` as one undoable change.  Returns False for a project not shown here.
+        For a project of the department shown, the draft starts from ``base`` (so that its save is
+        checked, or merged, against that revision) and holds ``mine`` as one undoable change.
+        ``deleted``: the project is of this department but no longer listed (deleted meanwhile): it
+        is listed again with the edits, to be saved as new or restored.  Returns False when the
+        project is not shown here (and not ``deleted``).
         """
-        if base.id is None or base.id not in self.drafts:
+        if base.id is None or self.department is None:
             return False
+        if base.id not in self.drafts:
+            if not deleted:
+                return False
+            self.department.projects.append(base)
+            self.gone.add(base.id)
         draft = ProjectDraft(base)
         draft.restore(mine)
         self.drafts[base.id] = draft
@@ -252,9 +276,25 @@ class Workspace:
 
     def discard(self, drafts: Iterable[ProjectDraft]) -> None:
         for draft in drafts:
-            draft.replace(draft.saved)
+            draft.rebase(draft.saved, draft.saved, "放弃修改")
             if draft.id is not None:
                 self.changed(draft.id)
+
+    def unsaved(self) -> tuple[list[Draft], dict[int, tuple[int | None, str]]]:
+        """What the crash journal keeps: each unsaved draft as (the version it edits over, the edits),
+        and each one's department (id and label, shown when recovering)."""
+        from perfgoals.merge import Draft
+
+        drafts: list[Draft] = []
+        departments: dict[int, tuple[int | None, str]] = {}
+        department = self.department
+        label = f"{department.code} {department.name}（{department.year} 年）" if department is not None else ""
+        for draft in self.dirty_drafts():
+            if draft.id is None:
+                continue
+            drafts.append(Draft(draft.saved, draft.project))
+            departments[draft.id] = (department.id if department is not None else None, label)
+        return drafts, departments
 
     def changed(self, project_id: int) -> None:
         """Tell the listeners that ``project_id``'s draft changed."""

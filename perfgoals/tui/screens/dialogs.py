@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
@@ -17,7 +17,6 @@ from textual.widgets.option_list import Option
 from perfgoals.models import AmountSource, Department, FundSource, LinkStatus, Project, ProjectStatus
 from perfgoals.reading.amounts import project_amount
 from perfgoals.reading.money import AmountError, Money, format_money, read_money
-from perfgoals.tui.editing import differences
 from perfgoals.tui.screens._common import exact_money
 
 
@@ -85,44 +84,49 @@ class UnsavedDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConflictDialog(ModalScreen[str | None]):
-    """Someone saved the project meanwhile: show both versions; "mine", "theirs" or ``None``."""
+class GoneChoice(StrEnum):
+    SAVE_AS_NEW = "save_as_new"
+    RESTORE = "restore"
+    LATER = "later"
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "later", "稍后决定", id="dialog.cancel")]
 
-    def __init__(self, mine: Project, theirs: Project, message: str) -> None:
+class GoneDialog(ModalScreen[GoneChoice]):
+    """A project with unsaved edits was deleted meanwhile (it is in the recycle bin): save the edits as
+    a new project, restore the project and save them into it, or decide later (the edits stay)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "choose('later')", "稍后", id="gone.later"),
+    ]
+
+    def __init__(self, name: str, deleted_by: str = "", deleted_at: str = "") -> None:
         super().__init__(classes="dialog")
-        self._mine = mine
-        self._theirs = theirs
-        self._message = message
-        self.rows: list[tuple[str, str, str]] = []
+        self._name = name
+        self._by = deleted_by
+        self._at = deleted_at
 
     def compose(self) -> ComposeResult:
-        table = Table(expand=True, show_lines=True)
-        table.add_column("内容", style="dim", no_wrap=True)
-        table.add_column("我的修改", ratio=1)
-        table.add_column(f"已保存的版本（第 {self._theirs.goal.revision} 版）", ratio=1)
-        rows = self.rows = differences(self._mine, self._theirs)
-        for what, mine, theirs in rows:
-            table.add_row(what, Text(mine or "（空）"), Text(theirs or "（空）"))
-        with Vertical(classes="dialog-box wide"):
-            yield Static(Text(f"保存冲突：{self._message}", style="bold"), classes="dialog-question")
-            with VerticalScroll(classes="conflict-diff"):
-                yield Static(table if rows else Text("两个版本内容相同。"))
+        who = f"已被{self._by or '他人'}" + (f"于 {self._at} " if self._at else "") + "删除（在回收站中）"
+        with Vertical(classes="dialog-box"):
+            yield Static(Text("项目已被删除", style="bold"), classes="dialog-title")
+            yield Static(
+                f"项目“{self._name}”{who}，你的修改尚未保存。\n"
+                "可以把修改另存为新项目，或恢复该项目后把修改保存进去；选择稍后则修改保留在界面中。",
+                classes="dialog-question",
+            )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("保留我的（覆盖保存）", id="mine", variant="warning")
-                yield Button("采用已保存的版本", id="theirs", variant="primary")
-                yield Button("稍后决定", id="later")
+                yield Button("另存为新项目", id="save_as_new", variant="primary")
+                yield Button("恢复后保存", id="restore", variant="warning")
+                yield Button("稍后", id="later")
 
     def on_mount(self) -> None:
-        self.query_one("#later", Button).focus()
+        self.query_one("#save_as_new", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(None if event.button.id == "later" else event.button.id)
+        self.dismiss(GoneChoice(event.button.id or "later"))
 
-    def action_later(self) -> None:
-        self.dismiss(None)
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(GoneChoice(choice))
 
 
 class ColumnDialog(ModalScreen[str | None]):

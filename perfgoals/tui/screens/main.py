@@ -9,7 +9,9 @@ through :class:`~perfgoals.tui.services.Store`; and each concern has its own col
 - :class:`~perfgoals.tui.screens.main_checking.CheckRunner` — when and where projects are rechecked;
 - :class:`~perfgoals.tui.screens.main_saving.SaveFlow` — saving, conflicts, leaving with unsaved edits;
 - :class:`~perfgoals.tui.screens.main_projects.ProjectActions` — F3, F4, adding and deleting projects;
-- :class:`~perfgoals.tui.screens.main_loading.Loader` — opening a department-year.
+- :class:`~perfgoals.tui.screens.main_loading.Loader` — opening a department-year;
+- :class:`~perfgoals.tui.screens.main_recovery.CrashJournal` — the recovery file, and what a crash left;
+- :class:`~perfgoals.tui.screens.main_watching.ChangeListener` — what colleagues save and delete meanwhile.
 
 Edits go to per-project drafts and are written only on ctrl+s.  Database and check work runs in thread
 workers that hand their results back with ``call_later``, so the screen never waits on either.
@@ -36,9 +38,11 @@ from perfgoals.tui.screens.main_cells import CellEditing
 from perfgoals.tui.screens.main_checking import CheckRunner
 from perfgoals.tui.screens.main_loading import Loader
 from perfgoals.tui.screens.main_projects import ProjectActions
+from perfgoals.tui.screens.main_recovery import CrashJournal
 from perfgoals.tui.screens.main_rows import RowActions
 from perfgoals.tui.screens.main_saving import SaveFlow
 from perfgoals.tui.screens.main_view import MainView
+from perfgoals.tui.screens.main_watching import ChangeListener
 from perfgoals.tui.services import Store
 from perfgoals.tui.widgets.cell_editor import CellEditor
 from perfgoals.tui.widgets.chrome import DepartmentHeader, QuietFooter
@@ -93,6 +97,7 @@ class MainScreen(Screen[None]):
         Binding("escape", "clear_selection", "取消选区", id="main.clear_selection", show=False),
         Binding("f5", "new_project", "新建项目", id="main.new_project", show=False, priority=True),
         Binding("f8", "delete_project", "删除项目", id="main.delete_project", show=False, priority=True),
+        Binding("ctrl+r", "trash", "回收站（恢复已删除的项目）", id="main.trash", show=False, priority=True),
         Binding("ctrl+f", "focus_filter", "筛选项目", id="main.filter", show=False, priority=True),
         Binding("ctrl+b", "toggle_sidebar", "显示/隐藏项目列表", id="main.toggle_sidebar", show=False, priority=True),
         Binding("f6", "other('departments')", "部门", id="main.departments", priority=True),
@@ -115,6 +120,8 @@ class MainScreen(Screen[None]):
         self.projects = ProjectActions(self, self.workspace, self.store)
         self.loader = Loader(self, self.workspace, self.store)
         self.view = MainView(self, self.workspace)
+        self.journal = CrashJournal(self, self.workspace)
+        self.watching = ChangeListener(self, self.workspace, self.store)
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -139,9 +146,19 @@ class MainScreen(Screen[None]):
         self.query_one("#projects", ProjectList).border_title = "项目"
         self.grid.border_title = "绩效指标"
         self.grid.attach_editor(self.cell_editor)
-        self.loader.load(self.context.department_id)
+        # What a crash left is offered first; then the department-year of those drafts, or the usual one.
+        self.journal.start(self._open_first)
+        self.watching.start()
+
+    def _open_first(self, recovered: int | None) -> None:
+        if recovered is not None:
+            self.loader.load(recovered, fallback=True)
+        else:
+            self.loader.load(self.context.department_id)
 
     def on_unmount(self) -> None:
+        self.watching.stop()
+        self.journal.flush()
         if self.loader.settled:
             # The app is closing: what was spared becomes collectable again (in this process's
             # tests, or for whatever runs after the app in the same process).
@@ -218,6 +235,8 @@ class MainScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#projects")
     def _project_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self.query_one("#projects", ProjectList).highlighted_option_id() != event.option.id:
+            return  # a stale event: the list was redrawn or moved on since (a reload, a jump)
         project_id = project_id_of(event.option.id)
         if project_id is not None and project_id != self.workspace.current_id:
             self.cells.commit_open()
@@ -242,18 +261,32 @@ class MainScreen(Screen[None]):
     def select_project(self, project_id: int) -> None:
         self.view.select_project(project_id)
 
-    def colleague_changed(self, project_id: int, project: Project | None) -> None:
-        """A colleague saved (``project``) or deleted (``None``) a project: the seam for change
-        notifications.  A clean draft takes their version, or goes with the project; a draft with
-        unsaved edits keeps them (saving then meets their revision: a merge, or the project's
-        deletion).  Call on the UI thread, with the project as :meth:`Store.load_project` reads it."""
+    def colleague_changed(self, project_id: int, project: Project | None, *, user: str = "") -> None:
+        """A colleague saved (``project``) or deleted (``None``) a project shown here.  A clean draft
+        takes their version, or goes with the project; a draft with unsaved edits keeps them (saving
+        then meets their revision: a merge, or the project's deletion).  Call on the UI thread, with
+        the project as :meth:`Store.load_project` reads it."""
         draft = self.workspace.drafts.get(project_id)
         if draft is None:
             return
+        who = user or "他人"
         if project is None:
             if not draft.dirty:
-                self.projects.deleted(project_id, draft.project.name)
+                self.workspace.remove_project(project_id)
+                self.view.project_removed()
+                self.workspace.changed(project_id)
+                self.notify(f"项目“{draft.project.name}”已被 {who} 删除（在回收站中，ctrl+r 可恢复）", timeout=8)
+            else:
+                self.workspace.gone.add(project_id)
+                self.view.refresh_item(project_id)
+                self.notify(
+                    f"项目“{draft.project.name}”已被 {who} 删除；你的修改仍保留，保存时可另存为新项目或恢复后保存",
+                    severity="warning",
+                    timeout=12,
+                )
             return
+        if project.goal.revision <= draft.revision:
+            return  # this process's own save, or one already shown
         if self.workspace.refresh_project(project):
             self.view.project_replaced(project_id)
 
@@ -378,6 +411,23 @@ class MainScreen(Screen[None]):
     def action_delete_project(self) -> None:
         self.cells.commit_open()
         self.projects.delete()
+
+    def action_trash(self) -> None:
+        """回收站: restore deleted projects of this department-year; they reappear, the last selected."""
+        self.cells.commit_open()
+        if self.workspace.department is None:
+            return
+        from perfgoals.tui.screens.trash import TrashScreen
+
+        def restored(ids: list[int] | None) -> None:
+            if not ids or self.workspace.department is None:
+                return
+            if ids[-1] in self.workspace.drafts:  # already listed (the change was heard first)
+                self.jump_to(JumpTarget(ids[-1]))
+            self.loader.pending_jump = JumpTarget(ids[-1])
+            self.loader.load(self.workspace.department.id, keep_drafts=True)
+
+        self.app.push_screen(TrashScreen(self.context), restored)
 
     def action_focus_filter(self) -> None:
         if self.focused is not None and self.focused.id == "editor-input":

@@ -45,7 +45,19 @@ class Loader:
         self.pending_jump: JumpTarget | None = None
         self._painted = threading.Event()
 
-    def load(self, department_id: int | None, *, keep_drafts: bool = False) -> None:
+    def load(
+        self,
+        department_id: int | None,
+        *,
+        keep_drafts: bool = False,
+        fallback: bool = False,
+        key: tuple[str, int] | None = None,
+    ) -> None:
+        """Open a department-year in a worker: ``department_id``, else the one last used, else the first.
+
+        ``fallback``: an id no longer in the database falls back like ``None``.  ``key`` (code,
+        year): find the department-year by those first (one replaced by ``load`` has a new id).
+        """
         self.loading = True
         self.loads += 1
         self._painted.clear()
@@ -56,6 +68,13 @@ class Loader:
         def run() -> None:
             try:
                 wanted = department_id
+                if key is not None:
+                    wanted = self.store.find_department(*key)
+                    if wanted is None:
+                        screen.call_later(self.vanished, key)
+                        return
+                if wanted is not None and fallback and wanted not in {k.id for k in self.store.list_departments()}:
+                    wanted = None
                 if wanted is None and last is not None:
                     wanted = self.store.find_department(last.code, last.year)
                 if wanted is None:
@@ -116,9 +135,23 @@ class Loader:
 
         screen.run_worker(run, thread=True, exclusive=True, group="load", description="装入示例")
 
+    def vanished(self, key: tuple[str, int]) -> None:
+        """The department-year shown was deleted by someone else: say so (unsaved edits stay)."""
+        self.loading = False
+        code, year = key
+        self.screen.notify(
+            f"部门 {code} 的 {year} 年度已被他人删除或替换；未保存的修改仍在界面中，可按 F6 选择其他部门",
+            severity="warning",
+            timeout=15,
+        )
+
     def loaded(self, department: Department, keep_drafts: bool) -> None:
         screen, workspace = self.screen, self.workspace
+        previous = workspace.department
+        if previous is not None and previous.id != department.id:
+            screen.journal.leaving(previous)
         same, kept = workspace.open(department, keep_drafts=keep_drafts)
+        kept = [*kept, *screen.journal.opened(department)]
         screen.context.department_id = department.id
         settings = screen.context.settings
         if settings is not None:

@@ -131,5 +131,6 @@ class ProjectActions:
         if self.workspace.department is None:
             return
         self.workspace.remove_project(project_id)
+        self.workspace.changed(project_id)  # the crash journal forgets its draft
         self.screen.view.project_removed()
-        self.screen.notify(f"已删除项目“{name}”")
+        self.screen.notify(f"已删除项目“{name}”（在回收站中，ctrl+r 可恢复）")

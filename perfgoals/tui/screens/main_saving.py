@@ -1,15 +1,19 @@
-"""Saving the main screen's drafts (ctrl+s, and before leaving), and what happens when a colleague
-saved or deleted a project meanwhile.
+"""Saving the main screen's drafts (ctrl+s, and before leaving), merging what colleagues saved meanwhile.
 
-Each dirty draft is saved by :meth:`perfgoals.tui.services.Store.save` in a worker, over the revision
-its edits started from.  The outcomes come back one by one:
+Each dirty draft is saved by :meth:`perfgoals.tui.services.Store.save` in a worker: a three-way merge
+(:func:`perfgoals.storage.merging.merge_and_save`) over the revision its edits started from, the
+draft's base, which undo and redo carry with the content (so neither can go around the check).
+The outcomes come back one by one:
 
-- saved: the draft is clean at the new revision (edits made meanwhile stay unsaved);
-- a conflict: shown by :attr:`SaveFlow.resolve_conflict`, one dialog at a time — the seam for the
-  three-way merge: replace it (``flow.resolve_conflict = my_resolver``) to show only the cells both
-  sides changed, and return the resolved project to save;
-- gone (deleted meanwhile): :attr:`SaveFlow.on_gone`, the seam for "save as new / restore"; by default
-  the edits stay in the draft and the user is told, and leaving is not held up by it.
+- saved: the draft is clean at the new revision (edits made meanwhile stay unsaved); when a
+  colleague's cells were merged in, the draft shows them (one undo step) and the status says how many;
+- both changed some cells: :attr:`SaveFlow.resolve_conflict` (by default
+  :class:`~perfgoals.tui.screens.merge.MergeDialog`, the cells both changed, each 我的 / 他人的 / 合并前),
+  one question at a time; the answer becomes the draft over the colleague's version (an undo step)
+  and is saved again;
+- deleted meanwhile: :attr:`SaveFlow.on_gone` (by default :class:`~perfgoals.tui.screens.dialogs.GoneDialog`:
+  另存为新项目 / 恢复后保存 / 稍后).  Leaving does not wait for such a draft: its edits stay in the
+  crash journal and are offered back at the next start.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ if TYPE_CHECKING:
 #: How a conflict is settled: called with (project id, the conflict, done); ``done`` gets the project
 #: to save now over the other version (``None``: keep the draft unsaved for now).
 ConflictResolver = Callable[[int, SaveConflict, Callable[["Project | None"], None]], None]
-#: What to do with a draft whose project was deleted meanwhile.
-GoneHandler = Callable[[ProjectGone], None]
+#: What to do with a draft whose project was deleted meanwhile: called with (the outcome, done).
+GoneHandler = Callable[[ProjectGone, Callable[[], None]], None]
 
 
 def dialogs() -> Any:
@@ -47,24 +51,34 @@ class SaveFlow:
         self.store = store
         self.saving = 0
         self._after_save: Callable[[], None] | None = None
-        self._conflicts: list[tuple[int, SaveConflict]] = []
-        self._conflict_open = False
-        self._gone: set[int] = set()
-        self.resolve_conflict: ConflictResolver = self._ask_mine_or_theirs
-        self.on_gone: GoneHandler = self._tell_gone
+        self._questions: list[tuple[int, SaveConflict | ProjectGone]] = []
+        self._question_open = False
+        self.resolve_conflict: ConflictResolver = self._ask_merge
+        self.on_gone: GoneHandler = self._ask_gone
 
     # -- saving ---------------------------------------------------------------------------------
 
     def save(self, then: Callable[[], None] | None = None) -> None:
-        """Save every dirty draft; then run ``then`` if all were saved."""
+        """Save every dirty draft; then run ``then`` if all were saved.
+
+        When leaving (``then``), drafts of projects deleted meanwhile are not tried again: their edits
+        stay in the crash journal, offered back at the next start."""
         self.screen.cells.commit_open()
-        dirty = [d for d in self.workspace.dirty_drafts() if d.id is not None and d.id not in self._gone]
+        dirty = [d for d in self.workspace.dirty_drafts() if d.id is not None]
+        if then is not None:
+            left = [d for d in dirty if d.id in self.workspace.gone]
+            dirty = [d for d in dirty if d.id not in self.workspace.gone]
+            if left:
+                names = "、".join(f"“{d.project.name}”" for d in left)
+                self.screen.notify(
+                    f"{names}已被删除，修改未保存；已记入恢复文件，下次启动时可以恢复",
+                    severity="warning",
+                    timeout=8,
+                )
         if not dirty:
-            if self.workspace.dirty_drafts():
-                self.screen.notify("未保存的修改属于已被删除的项目，请另存为新项目或恢复该项目", severity="warning")
-            else:
+            if then is None:
                 self.screen.notify("没有需要保存的修改", timeout=2)
-            if then is not None:
+            else:
                 then()
             return
         self._after_save = then
@@ -95,21 +109,31 @@ class SaveFlow:
                     saved += 1
                 else:
                     failed += 1
-                screen.call_later(self._outcome, project_id, outcome)
+                screen.call_later(self.outcome, project_id, mine, outcome)
             screen.call_later(self._finished, saved, failed)
 
         screen.run_worker(run, thread=True, group="write", description="保存")
 
-    def _outcome(self, project_id: int, outcome: SaveOutcome) -> None:
+    def outcome(self, project_id: int, sent: Project, outcome: SaveOutcome) -> None:
+        """What a save of ``sent`` came to (on the UI thread)."""
         if isinstance(outcome, SavedProject):
-            self.workspace.mark_saved(project_id, outcome.project)
-            self.screen.view.project_saved(project_id)
-        elif isinstance(outcome, SaveConflict):
-            self._conflicts.append((project_id, outcome))
-            self._next_conflict()
-        else:
-            self._gone.add(project_id)
-            self.on_gone(outcome)
+            merged = outcome.merged is not None
+            self.workspace.mark_saved(project_id, outcome.project, sent=sent, merged=merged)
+            if merged:
+                self.screen.view.project_replaced(project_id)
+                self.screen.notify(
+                    f"“{outcome.project.name}”：已合并他人保存的 {outcome.taken} 处修改（ctrl+z 可撤销合并）",
+                    title="已合并",
+                    timeout=8,
+                )
+            else:
+                self.screen.view.project_saved(project_id)
+            return
+        if isinstance(outcome, ProjectGone):
+            self.workspace.gone.add(project_id)
+            self.screen.view.refresh_item(project_id)
+        self._questions.append((project_id, outcome))
+        self._next_question()
 
     def _finished(self, saved: int, failed: int) -> None:
         self.saving = max(0, self.saving - 1)
@@ -121,54 +145,122 @@ class SaveFlow:
         if then is not None:
             then()
 
-    # -- conflicts --------------------------------------------------------------------------------
+    # -- questions: both changed a cell, or the project was deleted --------------------------------
 
-    def _next_conflict(self) -> None:
-        if self._conflict_open or not self._conflicts:
+    def _next_question(self) -> None:
+        if self._question_open or not self._questions:
             return
-        project_id, conflict = self._conflicts.pop(0)
+        project_id, question = self._questions.pop(0)
         if project_id not in self.workspace.drafts:
-            self._next_conflict()
+            self._next_question()
             return
-        self._conflict_open = True
+        self._question_open = True
+
+        def asked() -> None:
+            self._question_open = False
+            self._next_question()
+
+        if isinstance(question, ProjectGone):
+            self.on_gone(question, asked)
+            return
+
+        conflict = question
 
         def done(project: Project | None) -> None:
-            self._conflict_open = False
-            if project is not None:
-                draft = self.workspace.drafts.get(project_id)
-                if draft is not None:
-                    self._start([(project_id, conflict.current, project)])
-            self._next_conflict()
+            if project is not None and project_id in self.workspace.drafts:
+                self.workspace.take_merge(project_id, conflict.current, project)
+                self.screen.view.project_replaced(project_id)
+                draft = self.workspace.drafts[project_id]
+                if draft.dirty:
+                    self._start([(project_id, draft.saved, draft.project.model_copy(deep=True))])
+                else:
+                    self.screen.notify("已采用他人的版本（ctrl+z 可找回你的修改）", timeout=5)
+            elif project is None:
+                self.screen.notify("修改未保存；再按 ctrl+s 时会再次询问", severity="warning", timeout=5)
+            asked()
 
         self.resolve_conflict(project_id, conflict, done)
 
-    def _ask_mine_or_theirs(self, project_id: int, conflict: SaveConflict, done: Callable[[Project | None], None]) -> None:
-        """The whole-project choice: keep mine (saved over theirs) or take theirs (mine kept for undo)."""
-        draft = self.workspace.drafts[project_id]
+    def _ask_merge(self, project_id: int, conflict: SaveConflict, done: Callable[[Project | None], None]) -> None:
+        """The cells both changed, each 我的 / 他人的 / 合并前; the others are merged already."""
+        from perfgoals.tui.screens.merge import MergeDialog
 
-        def decided(choice: str | None) -> None:
-            if choice == "mine":
-                done(draft.project.model_copy(deep=True))
-                return
-            if choice == "theirs":
-                self.workspace.take_saved_version(project_id, conflict.current)
-                self.screen.view.project_replaced(project_id)
-                self.screen.notify("已采用已保存的版本（ctrl+z 可找回你的修改）", timeout=5)
-            else:
-                self.screen.notify("修改未保存；再按 ctrl+s 时会再次提示冲突", severity="warning", timeout=5)
-            done(None)
+        self.screen.app.push_screen(MergeDialog(conflict.merge), done)
 
-        self.screen.app.push_screen(dialogs().ConflictDialog(draft.project, conflict.current, conflict.message), decided)
-
-    def _tell_gone(self, gone: ProjectGone) -> None:
+    def _ask_gone(self, gone: ProjectGone, done: Callable[[], None]) -> None:
+        """另存为新项目 / 恢复后保存 / 稍后 for a draft whose project is in the recycle bin."""
         draft = self.workspace.drafts.get(gone.project_id)
-        name = draft.project.name if draft is not None else str(gone.project_id)
-        self.screen.notify(
-            f"项目“{name}”已被删除，你的修改未保存，仍保留在界面中。{gone.message}",
-            title="保存失败",
-            severity="error",
-            timeout=15,
-        )
+        if draft is None:
+            done()
+            return
+        module = dialogs()
+        entry = gone.entry
+        by = entry.deleted_by if entry is not None else ""
+        at = entry.deleted_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry is not None else ""
+
+        def chosen(choice: object) -> None:
+            if choice == module.GoneChoice.SAVE_AS_NEW:
+                self.save_as_new(gone.project_id)
+            elif choice == module.GoneChoice.RESTORE:
+                self.restore_and_save(gone.project_id)
+            else:
+                self.screen.notify("修改保留在界面中（并记入恢复文件）；再按 ctrl+s 时会再次询问", timeout=6)
+            done()
+
+        self.screen.app.push_screen(module.GoneDialog(draft.project.name, by, at), chosen)
+
+    def save_as_new(self, project_id: int) -> None:
+        """Add a deleted project's draft as a new project; the draft moves to it."""
+        draft = self.workspace.drafts.get(project_id)
+        if draft is None:
+            return
+        mine = draft.project.model_copy(deep=True)
+        screen, store = self.screen, self.store
+
+        def run() -> None:
+            try:
+                project = store.save_as_new(mine)
+            except PerfgoalsError as exc:
+                screen.call_later(screen.failed, "另存为新项目", f"“{mine.name}”：{exc}")
+                return
+            screen.call_later(self._saved_as_new, project_id, project)
+
+        screen.run_worker(run, thread=True, group="write", description="另存为新项目")
+
+    def _saved_as_new(self, old_id: int, project: Project) -> None:
+        if self.workspace.department is None or project.id is None:
+            return
+        self.workspace.remove_project(old_id)
+        self.workspace.add_project(project)
+        self.workspace.changed(project.id)  # the journal forgets the old draft
+        self.screen.view.refresh_list()
+        self.screen.select_project(project.id)
+        self.screen.checks.check(project.id)
+        self.screen.notify(f"已另存为新项目“{project.name}”", timeout=6)
+
+    def restore_and_save(self, project_id: int) -> None:
+        """Take a deleted project out of the recycle bin and save the draft into it."""
+        draft = self.workspace.drafts.get(project_id)
+        if draft is None:
+            return
+        base, mine = draft.saved, draft.project.model_copy(deep=True)
+        screen, store = self.screen, self.store
+
+        def run() -> None:
+            try:
+                restored, outcome = store.restore_and_save(base, mine)
+            except PerfgoalsError as exc:
+                screen.call_later(screen.failed, "恢复项目", f"“{mine.name}”：{exc}")
+                return
+            screen.call_later(self._restored, project_id, restored.message, mine, outcome)
+
+        screen.run_worker(run, thread=True, group="write", description="恢复后保存")
+
+    def _restored(self, project_id: int, message: str, sent: Project, outcome: SaveOutcome) -> None:
+        self.workspace.gone.discard(project_id)
+        self.screen.notify(message, timeout=6)
+        self.outcome(project_id, sent, outcome)
+        self.screen.view.refresh_list()
 
     # -- leaving --------------------------------------------------------------------------------
 
