@@ -90,10 +90,7 @@ def test_loading_a_project_does_not_depend_on_its_rows(engine: Engine) -> None:
 
 def _check_count(engine: Engine, department_id: int) -> int:
     """Statements for checking a department the way ``perfgoals check`` does: find, load, check."""
-    checks = pytest.importorskip("perfgoals.checks")
-    check_department = getattr(checks, "check_department", None)
-    if check_department is None:
-        pytest.skip("perfgoals.checks.check_department 尚未提供")
+    from perfgoals.checks import check_department
     with read_session(engine) as session, counting(engine) as statements:
         keys = {key.id: key for key in repo.list_departments(session)}
         key = repo.find_department(session, code=keys[department_id].code, year=YEAR)

@@ -309,10 +309,7 @@ def test_the_sprinkle_is_in_the_database(engine: Engine) -> None:
 
 def test_checks_find_every_planted_error(tmp_path: Path) -> None:
     """Checking the planted data finds something new at every reported place (compared with the clean data)."""
-    checks = pytest.importorskip("perfgoals.checks")
-    check_department = getattr(checks, "check_department", None)
-    if check_department is None:
-        pytest.skip("perfgoals.checks.check_department 尚未提供")
+    from perfgoals.checks import check_department
     departments = 3
     findings: dict[bool, dict[str, list]] = {}  # type: ignore[type-arg]
     errors: list[PlantedError] = []

@@ -535,9 +535,6 @@ async def test_jump_target_moves_to_the_cell(engine: Engine) -> None:
 
 @asynctest
 async def test_findings_follow_edits(engine: Engine) -> None:
-    checks = pytest.importorskip("perfgoals.checks")
-    if not hasattr(checks, "check_project"):
-        pytest.skip("perfgoals.checks.check_project 尚未提供")
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
