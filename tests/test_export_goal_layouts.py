@@ -166,8 +166,10 @@ def assert_sheet_in_own_layout(path: Path, department: Department, columns: list
         for offset, footer in enumerate(project.goal.footers):
             assert (value(end + offset, 1), value(end + offset, 2)) == (footer.label, footer.text)
             compared += 2
-        # Printing: fitted to the page width, the header rows repeated on every page.
-        assert sheet.page_setup.fitToHeight == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        # Printing: the set's one scale (never each sheet fitted its own way), the header rows repeated.
+        setup = sheet.sheet_properties.pageSetUpPr
+        assert not (setup is not None and setup.fitToPage)
+        assert sheet.page_setup.scale is None or 10 <= int(sheet.page_setup.scale) <= 100
         assert sheet.print_title_rows == f"${top}:${first - 1}"
     return compared
 

@@ -140,30 +140,41 @@ def test_toc_total_is_the_reconciliation_total(book: Any) -> None:
     (department_total,) = [row for row in recon if row["科目编码"] == "合计"]
     # Σ of the fifteen amounts is 444.134752 万元: printed to 0.01, the same figure on both sheets.
     assert _shown(total["预算金额"]) == "444.13 万元" and total["项目名称"].value == "合计（15 个项目）"
-    assert total["预算金额"].value == department_total["所含项目合计（万元）"] == 444.13
+    assert total["预算金额"].value == department_total["项目金额合计（万元）"] == 444.13
     assert department_total["项目支出（万元）"] == 444.13 and department_total["差额（万元）"] == 0
     assert department_total["项目数"] == 15 and department_total["结论"] == Verdict.AGREES.value
 
 
 def test_reconciliation_speaks_the_shared_verdicts_in_printed_figures(book: Any) -> None:
     recon = _recon(book)
-    assert {row["结论"] for row in recon} <= {verdict.value for verdict in Verdict}
+    assert {row["结论"] for row in recon} - {None} <= {verdict.value for verdict in Verdict}
     for row in recon:
-        for column in ("项目支出（万元）", "所含项目合计（万元）", "差额（万元）"):
+        for column in ("项目支出（万元）", "项目金额合计（万元）", "差额（万元）"):
             figure = row[column]
             assert figure is None or Decimal(repr(figure)) == Decimal(repr(figure)).quantize(Decimal("0.01"))
         if row["差额（万元）"] is not None:  # what prints adds up as printed
-            printed = Decimal(repr(row["所含项目合计（万元）"])) - Decimal(repr(row["项目支出（万元）"]))
+            printed = Decimal(repr(row["项目金额合计（万元）"])) - Decimal(repr(row["项目支出（万元）"]))
             assert Decimal(repr(row["差额（万元）"])) == printed
-    lines = {row["科目编码"]: row for row in recon}
+    lines = {row["科目编码"]: row for row in recon if row["科目编码"]}
     # 2060799: 755 元 + 21.87 万元 = 21.9455 万元 against 21.95: 0.00 printed, the -45 元 said in words.
     other = lines["2060799"]
-    assert (other["项目支出（万元）"], other["所含项目合计（万元）"], other["差额（万元）"]) == (21.95, 21.95, 0)
-    assert "未取整的差额为 -45.00 元" in other["说明"] and "2 个项目的金额为推断，待确认" in other["说明"]
-    assert other["所含项目"].splitlines() == [PRECISE, REVIVAL]
-    assert "未取整的差额为 47.52 元（舍入误差允许 ±750.00 元）" in lines["206"]["说明"]
+    assert (other["项目支出（万元）"], other["项目金额合计（万元）"], other["差额（万元）"]) == (21.95, 21.95, 0)
+    assert "未取整的差额为 -45.00 元，系各金额分别取整至 0.01 万元所致" in other["说明"]
+    assert "取整后差额 0.00" in other["说明"] and "2 个项目的金额为推断，待确认" in other["说明"]
+    at = recon.index(other)
+    assert [row["科目名称 / 项目名称"] for row in recon[at + 1 : at + 3]] == [PRECISE, REVIVAL]
+    assert recon[at + 1]["项目金额合计（万元）"] == 0.08 and "金额 755.00 元" in recon[at + 1]["说明"]
+    assert "未取整的差额为 47.52 元，系各金额分别取整至 0.01 万元所致（舍入误差允许 ±750.00 元）" in lines["206"]["说明"]
     assert lines["2060701"]["说明"].startswith("2 个项目的金额为推断")  # 85.29 exactly: nothing hidden
-    assert len(lines["206"]["所含项目"].splitlines()) == 15
+    # 类 and 款 are subtotals of the 项 under them; each project is listed once, under its own line.
+    assert lines["206"]["科目名称 / 项目名称"] == "科学技术支出（小计）" and lines["206"]["级次"] == "类"
+    assert lines["20607"]["级次"] == "款" and lines["20607"]["项目数"] == 15
+    # Each line's 项目支出 is the budget table's own figure (the 项 add up to 444.14: the table's rounding).
+    published = {code: lines[code]["项目支出（万元）"] for code in ("206", "20607", "2060701", "2060702", "2060705", "2060799")}
+    assert published == {
+        "206": 444.13, "20607": 444.13, "2060701": 85.29, "2060702": 212, "2060705": 124.9, "2060799": 21.95,
+    }  # fmt: skip
+    assert len([row for row in recon if row["级次"] == "项目"]) == 15
 
 
 def test_summary_reads_a_unit_column_as_money(book: Any) -> None:

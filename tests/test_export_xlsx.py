@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from pathlib import Path
 
@@ -98,11 +99,12 @@ def test_column_widths_and_row_heights_fit_the_text(workbook_path: Path) -> None
 def test_print_setup(workbook_path: Path) -> None:
     sheet = openpyxl.load_workbook(workbook_path)["科普活动"]
     assert sheet.page_setup.paperSize == 9  # A4
-    # fitToWidth is omitted when it is 1, the default of the file format.
-    assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # One scale for the set, never each sheet fitted to the page its own way.
+    setup = sheet.sheet_properties.pageSetUpPr
+    assert not (setup is not None and setup.fitToPage)
     assert sheet.print_title_rows == "$5:$5"
     assert "第 &P 页" in sheet.oddFooter.center.text
+    assert sheet.oddHeader.center.text == "科普活动"  # the project named on every printed page
 
 
 def test_optional_columns_only_when_used(workbook_path: Path) -> None:
@@ -212,22 +214,30 @@ def test_summary_has_every_indicator_row(workbook_path: Path) -> None:
 def test_reconciliation_uses_wan_per_row_unit(workbook_path: Path) -> None:
     sheet = openpyxl.load_workbook(workbook_path)["对账"]
     assert [cell.value for cell in sheet[2]] == [
-        "部门", "科目编码", "科目名称", "项目支出（万元）", "所含项目合计（万元）", "项目数", "差额（万元）",
-        "结论", "说明", "所含项目",
+        "部门", "科目编码", "级次", "科目名称 / 项目名称", "项目支出（万元）", "项目金额合计（万元）", "项目数",
+        "差额（万元）", "结论", "说明",
     ]  # fmt: skip
-    rows = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    body = list(sheet.iter_rows(min_row=3))
+    rows = {row[1].value: [cell.value for cell in row] for row in body if row[1].value}
     # 206: 444.13 against all four projects (65.61 + 22.85 + 15 + 0); the difference is projects − line.
-    assert rows["206"][3] == pytest.approx(444.13) and rows["206"][4] == pytest.approx(103.46)
-    assert rows["206"][6] == pytest.approx(-340.67) and rows["206"][7] == "不一致"
-    assert rows["2060702"][3:8] == (pytest.approx(65.61), pytest.approx(65.61), 1, 0, "一致")
-    assert rows["2060702"][9] == "科普活动"
+    assert rows["206"][2:4] == ["类", "科学技术支出（小计）"]
+    assert rows["206"][4] == pytest.approx(444.13) and rows["206"][5] == pytest.approx(103.46)
+    assert rows["206"][7] == pytest.approx(-340.67) and rows["206"][8] == "不一致"
+    assert rows["2060702"][4:9] == [pytest.approx(65.61), pytest.approx(65.61), 1, 0, "一致"]
     # 2060799 is written in 元: 378500 元 = 37.85 万元, the projects add up to 22.85 + 15 + 0.
-    assert rows["2060799"][3] == pytest.approx(37.85) and rows["2060799"][6] == pytest.approx(0)
-    assert "1 个项目的科目关联待确认" in rows["2060799"][8]
-    assert rows["2060799"][9].splitlines() == [LONG_NAME, FORMULA_PROJECT, "全民科学素质行动计划专项经费"]
+    assert rows["2060799"][4] == pytest.approx(37.85) and rows["2060799"][7] == pytest.approx(0)
+    assert "1 个项目的科目关联待确认" in rows["2060799"][9]
+    # Under each line, its projects, one row each with its amount, indented one step further.
+    at = next(index for index, row in enumerate(body) if row[1].value == "2060799")
+    under = body[at + 1 : at + 4]
+    assert [row[3].value for row in under] == [LONG_NAME, FORMULA_PROJECT, "全民科学素质行动计划专项经费"]
+    assert [row[2].value for row in under] == ["项目"] * 3
+    assert [row[5].value for row in under] == [pytest.approx(22.85), pytest.approx(15), 0]
+    assert under[0][9].value == "金额 228,500.00 元；科目关联待确认"
+    assert under[0][3].alignment.indent > body[at][3].alignment.indent
     # The department's 合计: every project against the expense table's total (none given here).
-    assert rows["合计"][2:8] == ("全部项目", None, pytest.approx(103.46), 4, None, "科目未填项目支出")
-    assert sheet["D3"].number_format == "#,##0.00"
+    assert rows["合计"][3:9] == ["全部项目", None, pytest.approx(103.46), 4, None, "科目未填项目支出"]
+    assert sheet["E3"].number_format == "#,##0.00"
 
 
 def test_findings_sheet(workbook_path: Path) -> None:
@@ -361,7 +371,15 @@ def test_big_export_rows_stay_in_order(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     sheet = book["大项目"]
     assert sheet.max_row == 5 + 300
-    assert "A6:A305" in {str(m) for m in sheet.merged_cells.ranges}
+    # The 一级 label is merged in runs that fit well within a page, each with the label on top: no printed
+    # page is left without it.
+    runs = sorted(
+        (m for m in sheet.merged_cells.ranges if m.min_col == m.max_col == 1 and m.min_row >= 6), key=lambda m: m.min_row
+    )
+    assert runs[0].min_row == 6 and runs[-1].max_row == 305
+    assert all(later.min_row == earlier.max_row + 1 for earlier, later in itertools.pairwise(runs))
+    assert all(run.max_row - run.min_row + 1 <= 12 for run in runs)
+    assert all(sheet.cell(run.min_row, 1).value == "产出指标" for run in runs)
     assert sheet["E305"].value == "≥299次"
     assert book["汇总"].max_row == 301
 

@@ -207,14 +207,16 @@ def test_exported_workbook_imports_back_unchanged(cli, tmp_path: Path) -> None: 
     assert _dump(cli, tmp_path, "after.json") == before
 
 
-def test_a_workbook_into_a_database_without_its_department_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """An unedited export taken to another database used to report “15 个项目未改动” and exit 0 having
-    written nothing; it must say the department is missing and fail."""
+def test_a_workbook_into_a_database_without_its_department_creates_it(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An export taken to another database used to report “15 个项目未改动” having written nothing; the
+    department-year is now created whole from the dump the workbook carries, and said so."""
     source, empty = str(tmp_path / "source.db"), str(tmp_path / "empty.db")
     assert cli("demo", db=source).code == 0
     assert cli("export", "--skip-checks", "-o", str(tmp_path / "s.xlsx"), db=source).code == 0
     result = cli("import", str(tmp_path / "s.xlsx"), db=empty)
-    assert result.code == 2, result
-    assert "没有 731 张家口市科学技术协会（2022 年）" in result.stderr and "未导入任何内容" in result.stderr
-    assert "未改动" not in result.stdout + result.stderr
-    assert cli("list", db=empty).stdout.count("张家口") == 0
+    assert result.code == 0, result
+    assert "新建部门年度" in result.stdout and "731 张家口市科学技术协会（2022 年，15 个项目、91 行指标" in result.stdout
+    assert "未改动" not in result.stdout
+    assert cli("dump", "-o", str(tmp_path / "a.json"), db=source).code == 0
+    assert cli("dump", "-o", str(tmp_path / "b.json"), db=empty).code == 0
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()

@@ -167,26 +167,34 @@ def test_a_workbook_exported_before_the_implementing_unit_column_still_reads(
     assert _stored(stored) == before
 
 
-def test_conflict_with_a_newer_database_version(stored: Engine, tmp_path: Path) -> None:
+def test_a_colleagues_newer_cells_are_kept_and_only_cells_both_changed_conflict(
+    stored: Engine, tmp_path: Path
+) -> None:
     before = _export(stored, tmp_path / "a.xlsx")
     kepu = before.projects[0]
     with write_session(stored) as session:
-        changed = kepu.model_copy(update={"goal": kepu.goal.model_copy(update={"goal_text": "数据库中改过"})})
+        rows = list(kepu.goal.indicators)
+        rows[1] = rows[1].model_copy(update={"value": "≥50人"})  # E7, which the workbook also edits
+        changed = kepu.model_copy(
+            update={"goal": kepu.goal.model_copy(update={"goal_text": "数据库中改过", "indicators": rows})}
+        )
         repo.save_project(session, project=changed, expected_revision=kepu.goal.revision, user="他人")
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
-    book["科普活动"]["E6"] = "≥9期"
+    book["科普活动"]["E6"] = "≥9期"  # only the workbook changed this cell
+    book["科普活动"]["E7"] = "≥60人"  # both changed it
     book["全民科学素质行动计划专项经费"]["F6"] = "≥600"
     book.save(tmp_path / "edited.xlsx")
 
-    with pytest.raises(WorkbookImportError, match=r"“科普活动”（导出时第 1 版，数据库中现为第 2 版）.*--replace"):
+    with pytest.raises(WorkbookImportError, match=r"(?s)“科普活动”有 1 处.*第 2 行（在职人数） 指标值：工作簿为 ≥60人，数据库中（他人修改）为 ≥50人.*--replace"):
         _import(stored, tmp_path / "edited.xlsx")
     # Nothing was written, not even the project without a conflict.
     assert _stored(stored).projects[3] == before.projects[3]
 
-    _import(stored, tmp_path / "edited.xlsx", replace=True)
+    report = _import(stored, tmp_path / "edited.xlsx", replace=True)
+    assert "以工作簿为准（--replace），他人的 ≥50人 被替换" in report
     after = _stored(stored)
-    assert after.projects[0].goal.goal_text == kepu.goal.goal_text  # the workbook wins
-    assert after.projects[0].goal.indicators[0].value == "≥9期"
+    assert after.projects[0].goal.goal_text == "数据库中改过"  # the colleague's cell is kept
+    assert [row.value for row in after.projects[0].goal.indicators[:2]] == ["≥9期", "≥60人"]
     assert after.projects[3].goal.indicators[0].value == "≥600"
 
 
@@ -257,19 +265,24 @@ def test_broken_table_names_sheet_and_column(stored: Engine, tmp_path: Path) -> 
         _import(stored, tmp_path / "bad-weight.xlsx")
 
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
-    book["_perfgoals"]["E6"] = "二〇二二"
+    meta = book["_perfgoals"]
+    first = next(row for row in range(6, meta.max_row + 1) if meta.cell(row, 1).value)  # (row 6)
+    meta[f"E{first}"] = "二〇二二"
     book.save(tmp_path / "bad-meta.xlsx")
-    with pytest.raises(WorkbookImportError, match="_perfgoals 表第 6 行"):
+    with pytest.raises(WorkbookImportError, match=f"_perfgoals 表第 {first} 行"):
         _import(stored, tmp_path / "bad-meta.xlsx")
     assert _stored(stored) == before
     assert issubclass(WorkbookImportError, PerfgoalsError)
 
 
-def test_department_missing_from_database(engine: Engine, tmp_path: Path) -> None:
+def test_an_old_workbook_for_a_department_missing_from_the_database(engine: Engine, tmp_path: Path) -> None:
+    """Workbooks exported before the embedded dump cannot create their department: refused, naming it."""
     path = tmp_path / "other.xlsx"
     write_workbook(path, [sample_department("999")], findings=lambda _d: [])
     book = openpyxl.load_workbook(path)
     book["科普活动"]["E6"] = "≥7期"
+    meta = book["_perfgoals"]
+    meta.delete_cols([cell.value for cell in meta[5]].index("base_cells") + 1, 200)
     book.save(path)
     with pytest.raises(PerfgoalsError, match="999"):
         _import(engine, path)

@@ -62,9 +62,19 @@ def _stream(engine: Engine, ids: list[int]) -> Iterator[Department]:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["xlsx", "json", "csv"]),
+    type=click.Choice(["xlsx", "json", "csv", "pdf"]),
     default=None,
-    help="输出格式（默认按 -o 的扩展名，否则 xlsx）。",
+    help="输出格式（默认按 -o 的扩展名，否则 xlsx）。pdf 由 LibreOffice 按工作簿的打印设置生成（需已安装）。",
+)
+@click.option("--pdf", "as_pdf", is_flag=True, help="同 --format pdf。")
+@click.option(
+    "--edition",
+    "-e",
+    metavar="报送|工作",
+    default=None,
+    help="工作簿的版本：报送（submit，只含目录和各项目的绩效目标表，推断金额、待确认的科目已标注，"
+    "不含问题、对账和内部数据）或工作（work，默认：另含汇总、对账、问题和导回所需的隐藏表）。"
+    "--format pdf 默认报送版。",
 )
 @click.option(
     "-o",
@@ -85,7 +95,7 @@ def _stream(engine: Engine, ids: list[int]) -> Iterator[Department]:
     help="每个项目的绩效目标表都按这一表样导出（默认按各表导入时的表样；在本软件中新建的表按全国 2021 年模板）。"
     "可用：" + "；".join(f"{name}：{text}" for name, text in LAYOUT_DESCRIPTIONS.items()) + "。",
 )
-@click.option("--skip-checks", is_flag=True, help="不运行校验（工作簿中不含“问题”表的内容）。")
+@click.option("--skip-checks", is_flag=True, help="不运行校验（“问题”表为空，目录的未处理问题一栏写“未检查”）。")
 @click.option(
     "--raw-csv",
     is_flag=True,
@@ -104,10 +114,23 @@ def export(
     layout: str | None,
     skip_checks: bool,
     raw_csv: bool,
+    as_pdf: bool,
+    edition: str | None,
 ) -> None:
     """导出绩效目标表：格式化的 Excel 工作簿（目录、每个项目一张表、汇总、对账、问题），或 JSON/CSV 数据。"""
     from perfgoals.export import default_output_path, write_csv, write_json, write_workbook
+    from perfgoals.export.editions import Edition, parse_edition
 
+    if as_pdf:
+        if fmt not in (None, "pdf"):
+            raise click.UsageError(f"--pdf 不能与 --format {fmt} 同用")
+        fmt = "pdf"
+    chosen: Edition | None = None
+    if edition is not None:
+        try:
+            chosen = parse_edition(edition)
+        except ValueError as exc:
+            raise click.UsageError(f"{exc}（--edition）") from None
     if all_departments and (department or project):
         raise click.UsageError("--all-departments 不能与 --department 或 --project 同用")
     if layout is not None and layout not in LAYOUT_DESCRIPTIONS:
@@ -117,7 +140,19 @@ def export(
     target = Path(output) if output is not None else None
     if fmt is None:
         suffix = target.suffix.lower().lstrip(".") if target is not None and not to_folder else ""
-        fmt = suffix if suffix in ("xlsx", "json", "csv") else "xlsx"
+        fmt = suffix if suffix in ("xlsx", "json", "csv", "pdf") else "xlsx"
+    if chosen is not None and fmt not in ("xlsx", "pdf"):
+        raise click.UsageError(f"--edition 只用于 xlsx 工作簿和 pdf（{fmt} 数据不分版本）")
+    if fmt == "pdf":
+        from perfgoals.export.pdf import PdfUnavailable, office_command, renderer_digit_pixels
+
+        if office_command() is None:
+            raise PdfUnavailable(
+                "未找到 LibreOffice（soffice），无法生成 PDF：请安装 LibreOffice 后重试，"
+                "或导出 xlsx 后在 Excel/WPS 中打印"
+            )
+    if chosen is None:
+        chosen = Edition.SUBMIT if fmt == "pdf" else Edition.WORK
     engine = state.engine()
     with read_session(engine) as session:
         if all_departments:
@@ -146,7 +181,7 @@ def export(
         )
     elif not target.suffix:
         target = target.with_name(f"{target.name}.{fmt}")
-    if layout is not None and fmt != "xlsx":
+    if layout is not None and fmt not in ("xlsx", "pdf"):
         raise click.UsageError(f"--layout 只用于 xlsx 工作簿（{fmt} 数据不分表样）")
 
     if selected is not None:
@@ -162,7 +197,7 @@ def export(
 
     from perfgoals.export.xlsx import wants_project_sheets
 
-    if project_sheets is None and fmt == "xlsx":
+    if project_sheets is None and fmt in ("xlsx", "pdf"):
         project_sheets = wants_project_sheets(
             None, consolidated=selected is None, multi_department=all_departments, total=total
         )
@@ -175,9 +210,10 @@ def export(
     with TerminalProgress(
         total, label="正在导出", unit="个项目", threshold=PROGRESS_THRESHOLD, finishing="正在写入文件"
     ) as progress:
-        if fmt == "xlsx":
+        if fmt in ("xlsx", "pdf"):
+            book = target.with_name(f".{target.stem}.render.xlsx") if fmt == "pdf" else target
             summary = write_workbook(
-                target,
+                book,
                 departments(),
                 consolidated=selected is None,
                 project_sheets=project_sheets,
@@ -186,7 +222,17 @@ def export(
                 findings=(lambda _department: []) if skip_checks else None,
                 progress=progress,
                 layout=layout,
+                edition=chosen,
+                checked=not skip_checks,
+                **({"digit_pixels": renderer_digit_pixels()} if fmt == "pdf" else {}),
             )
+            if fmt == "pdf":
+                from perfgoals.export.pdf import workbook_to_pdf
+
+                try:
+                    summary.path = workbook_to_pdf(book, target)
+                finally:
+                    book.unlink(missing_ok=True)
         elif fmt == "json":
             summary = write_json(target, departments(), total_projects=total, progress=progress)
         else:

@@ -308,10 +308,24 @@ def import_command(
                 )
             if blocked:
                 raise _DryRun
+            # Every workbook in the one transaction: any that cannot be taken leaves nothing written, and
+            # every one's obstacles are listed together.
+            module = importlib.import_module(WORKBOOK_MODULE) if workbooks else None
+            workbook_failures: list[str] = []
             for path in workbooks:
-                module = importlib.import_module(WORKBOOK_MODULE)
-                workbook_lines.append(
-                    f"{path}：{module.import_workbook(session, path=path, user=state.user, replace=replace)}"
+                assert module is not None
+                try:
+                    report = module.import_workbook(session, path=path, user=state.user, replace=replace)
+                except module.WorkbookImportError as exc:
+                    workbook_failures.append(str(exc))  # (each message names its file)
+                    continue
+                workbook_lines.append(f"{path}：{report}")
+            if len(workbook_failures) == 1:
+                raise ImportFailure(workbook_failures[0])
+            if workbook_failures:
+                raise ImportFailure(
+                    f"{len(workbook_failures)} 个工作簿无法导入，本次没有写入任何内容：\n"
+                    + "\n".join(f"  {failure}" for failure in workbook_failures)
                 )
             if dry_run:
                 raise _DryRun

@@ -526,7 +526,19 @@ def project_sheet(
         )
 
     # Merges down the indicator rows: 一级 (and 二级 within it) where they repeat, a row label down the
-    # whole table from its header, project columns down all the project's rows.
+    # whole table from its header, project columns down all the project's rows.  A long run of one
+    # label is cut into merges of at most :data:`LABEL_SPAN_POINTS`, the label written again at the top
+    # of each: whatever the scale, every printed page then holds a whole one, its label visible.
+    label_fields = ("level1", "level2", "mid_term_level2")
+    heights = [
+        row_height(
+            (str(indicator_cell(indicator, column.field) or ""), widths[col])
+            for col, column in enumerate(columns)
+            if column.field not in label_fields and not is_project_column(column.field)
+            and column.field != LABEL_FIELD
+        )
+        for indicator in indicators
+    ]
     covered: set[tuple[int, int]] = set()
     for col, column in enumerate(columns):
         keys: list[tuple[str, ...]] | None = None
@@ -535,9 +547,11 @@ def project_sheet(
         elif column.field in ("level2", "mid_term_level2"):
             keys = [(indicator.level1, str(indicator_cell(indicator, column.field) or "")) for indicator in indicators]
         if keys is not None:
-            for start, end in spans(keys):
-                merges.append(Merge(first + start, col, first + end, col))
-                covered.update((position, col) for position in range(start + 1, end + 1))
+            for run_start, run_end in spans(keys):
+                for start, end in label_chunks(heights, run_start, run_end):
+                    if end > start:
+                        merges.append(Merge(first + start, col, first + end, col))
+                    covered.update((position, col) for position in range(start + 1, end + 1))
         elif column.field == LABEL_FIELD:
             merges.append(Merge(header_row, col, last_indicator, col))
             covered.update((position, col) for position in range(len(indicators) or 1))
@@ -578,12 +592,42 @@ def project_sheet(
         page=PageSetup(
             landscape=total_width > LANDSCAPE_WIDTH,
             repeat_rows=(header_row, last_header),
-            header=f"&L{_header_text(department.name)}&R{department.year}年",
+            header=(
+                f"&L{_header_text(department.name)}&C{_header_text(_short(project.name))}"
+                f"&R{department.year}年"
+            ),
         ),
         defined_name=defined_name,
     )
     geometry = ProjectSheetGeometry(goal_row, header_row, first, tuple(column.field for column in columns))
     return sheet_layout, geometry
+
+
+#: The tallest a merged 一级/二级 label runs, in points: under half the height a landscape A4 page
+#: holds below its repeated header at 100% (and a smaller scale only fits more), so that every page
+#: holds at least one whole merge.
+LABEL_SPAN_POINTS = 200.0
+#: The longest project name the print header holds (Excel allows 255 characters in all).
+HEADER_NAME_LENGTH = 60
+
+
+def label_chunks(heights: Sequence[float], start: int, end: int) -> list[tuple[int, int]]:
+    """Rows ``start``–``end`` cut into runs no taller than :data:`LABEL_SPAN_POINTS` (a row taller
+    than that alone)."""
+    chunks: list[tuple[int, int]] = []
+    first, total = start, 0.0
+    for position in range(start, end + 1):
+        height = heights[position] if position < len(heights) else LINE_HEIGHT
+        if position > first and total + height > LABEL_SPAN_POINTS:
+            chunks.append((first, position - 1))
+            first, total = position, 0.0
+        total += height
+    chunks.append((first, end))
+    return chunks
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= HEADER_NAME_LENGTH else text[: HEADER_NAME_LENGTH - 1] + "…"
 
 
 def _spread(count: int, width: int) -> list[tuple[int, int]]:

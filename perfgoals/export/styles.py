@@ -60,7 +60,17 @@ STYLES: dict[str, dict[str, Any]] = {
     "marker": {**_BOX, "align": "left", "font_color": "#9C5700", "num_format": TEXT_FORMAT},
     "total_label": {**_BOX, "bold": True, "align": "center", "num_format": TEXT_FORMAT},
     "plain": {"num_format": TEXT_FORMAT},
+    "text_bold": {**_BOX, "bold": True, "align": "left", "indent": 1, "num_format": TEXT_FORMAT},
 }
+#: Text indented by level (``indent:2``; ``indent:1:bold`` for a subtotal's label): 对账's 类/款/项 and
+#: the projects under them.
+INDENT_STYLE_PREFIX = "indent:"
+MAX_INDENT = 6
+
+
+def indent_style(level: int, *, bold: bool = False) -> str:
+    """The name of a left-aligned text style indented ``level`` steps (one step is Excel's indent 1)."""
+    return f"{INDENT_STYLE_PREFIX}{max(0, min(level, MAX_INDENT))}{':bold' if bold else ''}"
 
 
 def money_format(unit: str) -> str:
@@ -79,6 +89,10 @@ def _properties(name: str) -> dict[str, Any]:
         unit, _, flag = name.removeprefix(MONEY_STYLE_PREFIX).partition(":")
         if unit and flag in ("", "bold"):
             return {**STYLES["money"], "num_format": money_format(unit), "bold": flag == "bold"}
+    if name.startswith(INDENT_STYLE_PREFIX):
+        level, _, flag = name.removeprefix(INDENT_STYLE_PREFIX).partition(":")
+        if level.isdigit() and flag in ("", "bold"):
+            return {**STYLES["text"], "indent": 1 + 2 * int(level), "bold": flag == "bold"}
     try:
         return STYLES[name]
     except KeyError:

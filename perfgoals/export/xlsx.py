@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,8 @@ from xlsxwriter.workbook import Workbook
 
 from perfgoals.checks.findings import Finding
 from perfgoals.errors import PerfgoalsError
+from perfgoals.export import printing
+from perfgoals.export.editions import NOT_CHECKED, SUBMIT_TOC, Edition, submit_toc_record, submit_toc_total
 from perfgoals.export.files import default_mode
 from perfgoals.export.goal_layouts import NAMED_LAYOUTS
 from perfgoals.export.layout import (
@@ -43,20 +45,24 @@ from perfgoals.export.layout import (
     project_sheet,
     row_height_for_lines,
 )
+from perfgoals.export.printing import SetPrinting
+from perfgoals.export.reconciliation_sheet import (
+    RECON,
+    RECON_SHEET,
+    TOTAL_LABEL,
+    cents,
+    reconciliation_records,
+)
 from perfgoals.export.records import INDICATOR_FIELDS, goal_fingerprint, indicator_rows, source_text
 from perfgoals.export.render import MAX_LINKS, FlatWorksheet, SheetWriter
 from perfgoals.export.sheetnames import SheetNamer, quote_sheet_name
 from perfgoals.export.styles import StyleRegistry
-from perfgoals.models import Department, LinkStatus, Project
-from perfgoals.reading.amounts import project_amount, to_wan_or_none
-from perfgoals.reading.money import format_wan
+from perfgoals.models import Department, Project
+from perfgoals.reading.amounts import project_amount
 from perfgoals.reading.reconcile import (
     DepartmentReconciliation,
-    LineReconciliation,
-    Sum,
     reconcile_department,
 )
-from perfgoals.reading.rounding import CENT, ZERO, Status
 from perfgoals.text import visible
 
 #: Called after each project with (projects done, projects in all or ``None`` when unknown).
@@ -89,7 +95,7 @@ META_HEADER_MINIMUM = 15
 META_FIRST_ROW = 5
 SHEET_DEFINED_NAME = "perfgoals_sheet_{}"
 
-TOC_SHEET, SUMMARY_SHEET, RECON_SHEET, FINDINGS_SHEET = "目录", "汇总", "对账", "问题"
+TOC_SHEET, SUMMARY_SHEET, FINDINGS_SHEET = "目录", "汇总", "问题"
 
 
 #: Above this many projects a multi-department workbook leaves out the per-project sheets by default:
@@ -120,11 +126,18 @@ class ExportSummary:
     indicator_rows: int = 0
     findings: int = 0
     sheets: list[str] = field(default_factory=list)
+    #: False when the export ran no checks: then no count of problems is claimed.
+    checked: bool = True
+    #: The 报送版 says so; the 工作版 (and JSON/CSV) leave it empty.
+    edition: str = ""
+    #: The project sheets' orientation and scale, when there are project sheets.
+    printing: SetPrinting | None = None
 
     def describe(self) -> str:
+        found = self.edition or (f"{self.findings} 条问题" if self.checked else "未运行校验")
         return (
             f"已导出 {self.departments} 个部门、{self.projects} 个项目、{self.indicator_rows} 行绩效指标"
-            f"（{self.findings} 条问题）：{self.path}"
+            f"（{found}）：{self.path}"
         )
 
 
@@ -145,9 +158,6 @@ def _belongs(finding: Finding, project: Project) -> bool:
     return location.project == project.name
 
 
-#: The label of a department's total row in 目录 and 对账.
-TOTAL_LABEL = "合计"
-
 TOC = Table(
     TOC_SHEET,
     (
@@ -164,22 +174,6 @@ TOC = Table(
         TableColumn("指标行数", "integer", 9),
     ),
     title="绩效目标表目录",
-)
-RECON = Table(
-    RECON_SHEET,
-    (
-        TableColumn("部门", "text", 28),
-        TableColumn("科目编码", "text_center", 11),
-        TableColumn("科目名称", "text", 22),
-        TableColumn("项目支出（万元）", "money", 14),
-        TableColumn("所含项目合计（万元）", "money", 16),
-        TableColumn("项目数", "integer", 7),
-        TableColumn("差额（万元）", "money", 12),
-        TableColumn("结论", "text_center", 14),
-        TableColumn("说明", "text", 34),
-        TableColumn("所含项目", "text", 44),
-    ),
-    title="项目支出与项目预算对账（差额 = 所含项目合计 − 项目支出）",
 )
 FINDINGS = Table(
     FINDINGS_SHEET,
@@ -224,8 +218,10 @@ class _TableWriter:
     :meth:`Table.row` describes.
     """
 
-    def __init__(self, workbook: Workbook, styles: StyleRegistry, table: Table) -> None:
+    def __init__(self, workbook: Workbook, styles: StyleRegistry, table: Table, *, hide_empty: bool = False) -> None:
         self.table = table
+        #: Columns nothing was written to yet; with ``hide_empty`` they are hidden (and not printed) at the end.
+        self._unfilled: set[int] = set(range(len(table.columns))) if hide_empty else set()
         self._styles = styles
         self.writer = SheetWriter(workbook, styles, table.layout())
         self.count = 0
@@ -272,6 +268,13 @@ class _TableWriter:
                 lines = max(lines, self._other(row, col, item))
         self._set_row(row, _height(lines))
         self.count += 1
+        if self._unfilled:
+            for col in tuple(self._unfilled):
+                item = record[col]
+                if isinstance(item, Styled):
+                    item = item.value
+                if item is not None and item != "":
+                    self._unfilled.discard(col)
 
     def _link(self, row: int, col: int, link: Link) -> None:
         writer = self.writer
@@ -306,6 +309,10 @@ class _TableWriter:
 
     def close(self) -> None:
         self.writer.last_row = max(self.writer.last_row, self._first_row + self.count - 1)
+        if self.count:
+            # Columns that hold no data are hidden: the sheet prints only what it has.
+            for col in self._unfilled:
+                self.writer.sheet.set_column(col, col, self._widths[col], None, {"hidden": True})
         self.writer.close()
 
 
@@ -318,151 +325,8 @@ def _height(lines: int) -> float:
     return row_height_for_lines(lines)
 
 
-def _cents(amount_wan: Decimal) -> Decimal:
-    """A figure in 万元 as the sheet prints it: rounded half-up to 0.01 (never ``-0.00``)."""
-    rounded = amount_wan.quantize(CENT, rounding=ROUND_HALF_UP)
-    return abs(rounded) if rounded == 0 else rounded
-
-
-def _printed(amount_wan: Decimal | None) -> Decimal | None:
-    return None if amount_wan is None else _cents(amount_wan)
-
-
-def _difference_notes(total: Sum | None, printed: Decimal | None) -> list[str]:
-    """What the printed 差额 does not show: the difference before rounding, and the rounding allowed."""
-    if total is None or printed is None or total.difference == printed:
-        return []
-    exact = format_wan(total.difference, "元")
-    note = f"未取整的差额为 {exact}"
-    if total.status is not Status.MISMATCH:
-        note += f"（舍入误差允许 ±{format_wan(total.tolerance, '元')}）"
-    return [note]
-
-
-def _inferred_note(projects: Sequence[Project]) -> list[str]:
-    inferred = sum(1 for project in projects if project_amount(project).inferred)
-    return [f"{inferred} 个项目的金额为推断，待确认"] if inferred else []
-
-
-def _line_notes(entry: LineReconciliation, difference: Decimal | None) -> str:
-    notes = _difference_notes(entry.total, difference)
-    if entry.unpriced:
-        notes.append(f"{len(entry.unpriced)} 个项目没有预算金额：{_few(entry.unpriced)}")
-    slip = entry.slip_project
-    if slip is not None:
-        project, multiplier = slip
-        wrong = "把万元写成了元" if multiplier > 1 else "把元写成了万元"
-        notes.append(f"“{project.name}”的金额疑似{wrong}")
-    carryover = entry.carryover
-    if carryover is not None and carryover.status is Status.MISMATCH:
-        notes.append(
-            f"上年结转：所含项目 {format_wan(carryover.computed)}，科目 {format_wan(carryover.published)}，"
-            f"差额 {format_wan(carryover.difference)}"
-        )
-    notes += _inferred_note(entry.projects)
-    suggested = sum(1 for p in entry.projects if p.line_link is LinkStatus.SUGGESTED)
-    if suggested:
-        notes.append(f"{suggested} 个项目的科目关联待确认")
-    return "；".join(notes)
-
-
-#: At most this many projects are named in a row of 对账 (a cell holds at most 32,767 characters).
-MAX_NAMED_PROJECTS = 30
-
-
-def _few(projects: Sequence[Project], limit: int = 5) -> str:
-    """A few names for a note: ``甲、乙、丙等 8 个``."""
-    names = "、".join(project.name for project in projects[:limit])
-    return names + (f"等 {len(projects)} 个" if len(projects) > limit else "")
-
-
-def _names(projects: Sequence[Project]) -> str:
-    """The projects' names, one a line; past :data:`MAX_NAMED_PROJECTS`, how many more there are."""
-    names = [project.name for project in projects[:MAX_NAMED_PROJECTS]]
-    if len(projects) > MAX_NAMED_PROJECTS:
-        names.append(f"……等共 {len(projects)} 个项目")
-    return "\n".join(names)
-
-
-def _reconciliation(department: Department, result: DepartmentReconciliation) -> list[list[TableItem]]:
-    """Each budget line's 项目支出 against the projects charged to it (or to lines under it), then the
-    projects charged to no line, then the department's 合计: as :func:`reconcile_department` decided,
-    printed to 0.01 万元 so that each row's figures add up as printed."""
-    label = _department_label(department)
-    records: list[list[TableItem]] = []
-    for entry in result.lines:
-        if entry.line_project_wan is None and not entry.projects:
-            continue
-        line_figure = _printed(entry.line_project_wan)
-        projects_figure = _cents(entry.projects_wan)
-        difference = None if entry.total is None or line_figure is None else projects_figure - line_figure
-        line = entry.line
-        records.append(
-            [
-                label,
-                line.code,
-                line.name,
-                line_figure,
-                projects_figure,
-                len(entry.projects),
-                difference,
-                entry.verdict,
-                _line_notes(entry, difference),
-                _names(entry.projects),
-            ]
-        )
-    if result.unlinked:
-        known = [amount for amount in result.unlinked_amounts if amount is not None]
-        records.append(
-            [
-                label,
-                "（未指定）",
-                "未挂接到本部门科目的项目",
-                None,
-                _cents(sum(known, ZERO)),
-                len(result.unlinked),
-                None,
-                "",
-                "；".join(["未挂接科目，不参与科目对账", *_inferred_note(result.unlinked)]),
-                _names(result.unlinked),
-            ]
-        )
-    records.append(_reconciliation_total(department, result))
-    return records
-
-
-def _reconciliation_total(department: Department, result: DepartmentReconciliation) -> list[TableItem]:
-    """The department's 合计 row: every project against the 项目支出 of the expense table's 合计 row."""
-    projects = department.projects
-    function_total = department.function_total
-    published = result.total.published if result.total is not None else None
-    if published is None and function_total is not None:
-        published = to_wan_or_none(function_total.project, function_total.unit)
-    line_figure = _printed(published)
-    projects_figure = _cents(result.projects_wan)
-    difference = None if result.total is None or line_figure is None else projects_figure - line_figure
-    verdict = result.verdict
-    notes = _difference_notes(result.total, difference)
-    unpriced = sum(1 for project in projects if project_amount(project).wan is None)
-    if unpriced:
-        notes.append(f"{unpriced} 个项目没有预算金额，未计入")
-    notes += _inferred_note(projects)
-    return [
-        _department_label(department),
-        Styled(TOTAL_LABEL, "total_label"),
-        Styled("全部项目", "total_label"),
-        Styled(line_figure, "money_total"),
-        Styled(projects_figure, "money_total"),
-        Styled(len(projects), "integer_total"),
-        Styled(difference, "money_total"),
-        verdict,
-        "；".join(notes),
-        "",
-    ]
-
-
 def _toc_total(
-    department: Department, result: DepartmentReconciliation, open_findings: int
+    department: Department, result: DepartmentReconciliation, open_findings: int | str
 ) -> list[TableItem]:
     """The department's total row of 目录: Σ its projects in 万元, to 0.01, as 对账's 合计 prints it."""
     projects = department.projects
@@ -478,7 +342,7 @@ def _toc_total(
         _department_label(department),
         "",
         Styled(f"{TOTAL_LABEL}（{len(projects)} 个项目）", "total_label"),
-        money_cell(_cents(result.projects_wan), "万元", bold=True),
+        money_cell(cents(result.projects_wan), "万元", bold=True),
         "；".join(notes),
         "",
         Styled(open_findings, "integer_total"),
@@ -521,6 +385,9 @@ def write_workbook(
     findings: FindingsProvider | None = None,
     progress: ProgressCallback | None = None,
     layout: str | None = None,
+    edition: Edition = Edition.WORK,
+    checked: bool = True,
+    digit_pixels: float = printing.DIGIT_PIXELS,
 ) -> ExportSummary:
     """Write ``departments`` to ``path`` atomically (a temporary file in the same folder, then renamed).
 
@@ -533,6 +400,12 @@ def write_workbook(
     columns it came in with), or in ``layout`` (a name of
     :data:`perfgoals.export.goal_layouts.NAMED_LAYOUTS`) for every table; a table entered here is in the
     national template.
+
+    ``edition`` :attr:`~perfgoals.export.editions.Edition.SUBMIT` writes the 报送版: the 目录 and the
+    project sheets only (:mod:`perfgoals.export.editions`).  ``checked=False`` says the checks were
+    skipped: the 目录 then says 未检查 where it counts problems.  The project sheets print in one
+    orientation at one scale (:mod:`perfgoals.export.printing`; ``digit_pixels`` is the
+    column unit of the program that will print it).
     """
     if layout is not None and layout not in NAMED_LAYOUTS:
         raise ExportError(f"没有名为“{layout}”的表样，可用：{'、'.join(NAMED_LAYOUTS)}")
@@ -567,6 +440,9 @@ def write_workbook(
             findings=findings or _default_findings,
             progress=progress,
             layout=layout,
+            edition=edition,
+            checked=checked,
+            digit_pixels=digit_pixels,
         )
         workbook.close()
         os.chmod(temporary, default_mode())
@@ -603,8 +479,14 @@ def _write(
     findings: FindingsProvider,
     progress: ProgressCallback | None,
     layout: str | None = None,
+    edition: Edition = Edition.WORK,
+    checked: bool = True,
+    digit_pixels: float = printing.DIGIT_PIXELS,
 ) -> ExportSummary:
-    summary = ExportSummary(path=path)
+    summary = ExportSummary(path=path, checked=checked and edition is not Edition.SUBMIT)
+    if edition is Edition.SUBMIT:
+        summary.edition = Edition.SUBMIT.label
+    submit = edition is Edition.SUBMIT
     styles = StyleRegistry(workbook)
     workbook.set_properties(
         {"title": "预算绩效目标表", "author": "perfgoals", "comments": f"{FORMAT_NAME} v{FORMAT_VERSION}"}
@@ -613,16 +495,19 @@ def _write(
     namer = SheetNamer((TOC_SHEET, SUMMARY_SHEET, RECON_SHEET, FINDINGS_SHEET, META_SHEET))
     toc = summary_sheet = recon = problems = None
     if consolidated:
-        toc = _TableWriter(workbook, styles, TOC)
-        summary_sheet = _TableWriter(workbook, styles, SUMMARY)
-        recon = _TableWriter(workbook, styles, RECON)
-        problems = _TableWriter(workbook, styles, FINDINGS)
-    meta = _MetaWriter(workbook, styles)
+        toc = _TableWriter(workbook, styles, SUBMIT_TOC if submit else TOC)
+        if not submit:
+            summary_sheet = _TableWriter(workbook, styles, SUMMARY, hide_empty=True)
+            recon = _TableWriter(workbook, styles, RECON)
+            problems = _TableWriter(workbook, styles, FINDINGS)
+    # The 报送版 carries nothing for the round trip: no hidden sheet, no defined names.
+    meta = None if submit else _MetaWriter(workbook, styles)
+    printed_set: list[tuple[FlatWorksheet, list[float]]] = []
     first_visible: FlatWorksheet | None = None
     done = numbered = 0
     for department in departments:
         summary.departments += 1
-        department_findings = list(findings(department)) if consolidated else []
+        department_findings = list(findings(department)) if consolidated and not submit else []
         # 对账 is decided once per department: the 目录's total and the 对账 sheet print the same figure.
         reconciliation = reconcile_department(department) if consolidated else None
         sheets: dict[str, tuple[str, int]] = {}
@@ -632,21 +517,26 @@ def _write(
             if project_sheets:
                 wanted = f"{department.code} {project.name}" if multi_department else project.name
                 name = namer.claim(wanted)
-                defined_name = SHEET_DEFINED_NAME.format(meta.count + 1)
+                defined_name = None if meta is None else SHEET_DEFINED_NAME.format(len(summary.sheets) + 1)
                 sheet_layout, geometry = project_sheet(
                     department, project, name=name, defined_name=defined_name, layout=layout
                 )
                 writer = SheetWriter(workbook, styles, sheet_layout)
                 writer.close()
+                printed_set.append((writer.sheet, sheet_layout.widths))
                 if first_visible is None:
                     first_visible = writer.sheet
                 summary.sheets.append(name)
                 sheets[project.name] = (name, geometry.first_indicator_row)
-                meta.add(defined_name, name, department, project, geometry)
+                if meta is not None and defined_name is not None:
+                    meta.add(defined_name, name, department, project, geometry)
                 link = Link(project.name, name)
             summary.projects += 1
             summary.indicator_rows += len(project.goal.indicators)
-            if toc is not None:
+            if toc is not None and submit:
+                toc.add(submit_toc_record(numbered + 1, department, project, link))
+                numbered += 1
+            elif toc is not None:
                 open_count = sum(1 for f in department_findings if not f.accepted and _belongs(f, project))
                 open_total += open_count
                 amount = project_amount(project)
@@ -659,7 +549,7 @@ def _write(
                         money_cell(amount.amount, amount.unit),
                         source_text(amount),
                         project.status.value,
-                        open_count,
+                        open_count if checked else NOT_CHECKED,
                         len(project.goal.indicators),
                     ]
                 )
@@ -668,12 +558,15 @@ def _write(
             if progress is not None:
                 progress(done, total_projects)
         if toc is not None and reconciliation is not None:
-            toc.add(_toc_total(department, reconciliation, open_total))
+            if submit:
+                toc.add(submit_toc_total(department, reconciliation))
+            else:
+                toc.add(_toc_total(department, reconciliation, open_total if checked else NOT_CHECKED))
         if summary_sheet is not None:
             for record in indicator_rows(department, amount_cell=money_cell):
                 summary_sheet.add(record)
         if recon is not None and reconciliation is not None:
-            for recon_record in _reconciliation(department, reconciliation):
+            for recon_record in reconciliation_records(department, reconciliation):
                 recon.add(recon_record)
         if problems is not None:
             ordered = sorted(department_findings, key=lambda f: (f.accepted, f.severity.rank))
@@ -686,10 +579,12 @@ def _write(
         # The hidden _perfgoals sheet comes first; Excel must open on a visible one.
         first_visible.activate()
         first_visible.set_first_sheet()
+    summary.printing = printing.apply(printed_set, digit_pixels)
     for table_writer in (toc, summary_sheet, recon, problems):
         if table_writer is not None:
             table_writer.close()
-    meta.close()
+    if meta is not None:
+        meta.close()
     return summary
 
 
@@ -710,13 +605,18 @@ class _MetaWriter:
             Row(index, [Cell(0, key, "plain"), Cell(1, value, "plain")])
             for index, (key, value) in enumerate(header)
         ]
-        rows.append(
-            Row(META_FIRST_ROW - 1, [Cell(col, label, "plain") for col, label in enumerate(META_HEADER)])
-        )
+        from perfgoals.export.embedded import EMBED_COLUMN, EMBED_HEADER
+
+        header_cells = [Cell(col, label, "plain") for col, label in enumerate(META_HEADER)]
+        header_cells += [Cell(EMBED_COLUMN + col, label, "plain") for col, label in enumerate(EMBED_HEADER)]
+        rows.append(Row(META_FIRST_ROW - 1, header_cells))
+        self.embedded: set[tuple[str, int]] = set()  # department-years whose dump is written
+        self.workbook = workbook
         self.writer = SheetWriter(
             workbook, styles, SheetLayout(name=META_SHEET, widths=[], rows=rows, hidden=True)
         )
         self.count = 0
+        self.next_row = META_FIRST_ROW
 
     def add(
         self,
@@ -745,9 +645,27 @@ class _MetaWriter:
             _plain_decimal(project_amount(project).wan),
             project.implementing_unit,
         ]
-        index = META_FIRST_ROW + self.count
-        self.writer.write(Row(index, [Cell(col, value, "plain") for col, value in enumerate(values)]))
+        from perfgoals.export.embedded import EMBED_COLUMN, dump_rows, embedded_cells
+
+        # The project's row with its exported version, then (after a department-year's first project)
+        # the rows carrying the department's dump.
+        cells = [Cell(col, value, "plain") for col, value in enumerate(values)]
+        cells += [Cell(EMBED_COLUMN + col, value, "plain") for col, value in enumerate(embedded_cells(project))]
+        self.writer.write(Row(self.next_row, cells))
+        self.next_row += 1
         self.count += 1
+        key = (department.code, department.year)
+        if key not in self.embedded:
+            self.embedded.add(key)
+            for dump_row in dump_rows(department):
+                cells = [Cell(EMBED_COLUMN + col, value, "plain") for col, value in enumerate(dump_row)]
+                self.writer.write(Row(self.next_row, cells))
+                self.next_row += 1
 
     def close(self) -> None:
         self.writer.close()
+        # 汇总 is read-only (protected without a password): it is made from the project sheets, and an
+        # import reports edits to it rather than taking them.
+        summary = self.workbook.get_worksheet_by_name(SUMMARY_SHEET)
+        if summary is not None:
+            summary.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True})

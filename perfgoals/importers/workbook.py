@@ -1,9 +1,19 @@
 """Reading back a workbook that ``perfgoals export`` wrote, after someone edited it in Excel.
 
 The exporter leaves a very hidden ``_perfgoals`` sheet (department, year, project id, revision and a
-fingerprint of each goal table as exported) and one defined name per project sheet, so a renamed
-sheet is still found.  Only goal tables whose content differs from what was exported are saved,
-through :func:`perfgoals.storage.repository.save_project` (revision-checked, history recorded).
+fingerprint of each goal table as exported, and, since the embedded dump, each project as exported and
+the department-year's ``dump`` document: :mod:`perfgoals.export.embedded`) and one defined name per
+project sheet, so a renamed sheet is still found.
+
+- A department-year the database lacks is created whole from the embedded dump, with the workbook's
+  edits on top (an older workbook without the dump is refused, naming the department).
+- Otherwise each project is merged three-way (:func:`perfgoals.merge.merge_projects`): base = the
+  version exported, mine = what the sheet shows, theirs = the database's.  Cells only the workbook
+  changed are taken, a colleague's cells kept, cells both changed are conflicts (nothing is written
+  unless ``replace``, which takes the workbook's side for those cells only).  Saved through
+  :func:`perfgoals.storage.repository.save_project` (revision-checked, history recorded).
+- Every edited cell is reported ``工作表!单元格：旧 → 新``, or refused with its reason (a cell with no place
+  in the data, an edit to the read-only 汇总).  Cells are read as Excel shows them (:func:`displayed`).
 """
 
 from __future__ import annotations
@@ -11,8 +21,8 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +46,19 @@ from perfgoals.export.xlsx import (
     META_HEADER,
     META_HEADER_MINIMUM,
     META_SHEET,
+    SUMMARY_SHEET,
 )
 from perfgoals.importers.errors import ImportFailure
 from perfgoals.importers.workbook_limits import check_workbook
-from perfgoals.models import AmountSource, Department, Direction, GoalTable, Indicator, Project
+from perfgoals.merge import Side, merge_projects, same_content
+from perfgoals.models import AmountSource, Department, Direction, Footer, GoalTable, Indicator, Project
 from perfgoals.money import AmountError, normalise_unit
 from perfgoals.reading.amounts import project_amount
 from perfgoals.reading.money import Money, money_unit, read_money
 from perfgoals.storage import repository as repo
-from perfgoals.text import restore_controls
+from perfgoals.text import restore_controls, visible
 
+_MINE, _THEIRS, _BASE = Side.MINE, Side.THEIRS, Side.BASE
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: How far down a sheet to look for the 绩效目标 and header rows (rows may have been inserted above).
 _SEARCH_ROWS = 60
@@ -73,6 +86,10 @@ class _Entry:
     implementing_unit: str
     #: The fields of the sheet's columns as exported (each must still have its column).
     columns: tuple[str, ...] = ()
+    #: The project as exported (``Project`` JSON), carried by workbooks since the embedded dump.
+    base: str | None = None
+    #: The sheet row of the first indicator as exported.
+    first_row: int | None = None
 
 
 def _open(path: Path) -> Any:
@@ -108,6 +125,14 @@ def _open(path: Path) -> Any:
 
 
 def _entries(workbook: Any, name: str) -> list[_Entry]:
+    """The projects the workbook holds."""
+    return _read_meta(workbook, name)[0]
+
+
+def _read_meta(workbook: Any, name: str) -> tuple[list[_Entry], dict[tuple[str, int], str]]:
+    """The projects the workbook holds, and the dump of each department-year it carries (JSON)."""
+    from perfgoals.export.embedded import EMBED_HEADER, read_dump_row, read_embedded
+
     if META_SHEET not in workbook.sheetnames:
         raise WorkbookImportError(
             f"{name}：不是 perfgoals 导出的工作簿（缺少 {META_SHEET} 说明表）；"
@@ -132,13 +157,23 @@ def _entries(workbook: Any, name: str) -> list[_Entry]:
     if len(written) < META_HEADER_MINIMUM or written != META_HEADER[: len(written)]:
         raise WorkbookImportError(f"{name}：{META_SHEET} 表已被改动，无法识别其中的项目")
     entries: list[_Entry] = []
+    header_row = rows[META_FIRST_ROW - 1]
+    embed_at = header_row.index(EMBED_HEADER[0]) if EMBED_HEADER[0] in header_row else None
+    chunks: dict[tuple[str, int], list[str]] = {}
     for offset, row in enumerate(rows[META_FIRST_ROW:], start=META_FIRST_ROW + 1):
         if not row or row[0] is None:
+            try:
+                dump_row = read_dump_row(row, embed_at) if row else None
+            except ValueError:
+                raise WorkbookImportError(f"{name}：{META_SHEET} 表第 {offset} 行已被改动，无法识别") from None
+            if dump_row is not None:
+                chunks.setdefault(dump_row[:2], []).append(dump_row[2])
             continue
         values = {
             key: ("" if value is None else str(value)) for key, value in zip(META_HEADER, row, strict=False)
         }
         try:
+            base = read_embedded(row, embed_at)
             entries.append(
                 _Entry(
                     defined_name=values["defined_name"],
@@ -153,13 +188,16 @@ def _entries(workbook: Any, name: str) -> list[_Entry]:
                     amount_wan=Decimal(values["amount_wan"]) if values.get("amount_wan") else None,
                     implementing_unit=values.get("implementing_unit", ""),
                     columns=tuple(name for name in values.get("columns", "").split(",") if name),
+                    base=base,
+                    first_row=int(values["first_row"]) + 1 if values.get("first_row") else None,
                 )
             )
         except (KeyError, ValueError, InvalidOperation):
             raise WorkbookImportError(f"{name}：{META_SHEET} 表第 {offset} 行已被改动，无法识别") from None
     if not entries:
         raise WorkbookImportError(f"{name}：工作簿中没有项目的绩效目标表")
-    return entries
+    dumps = {key: "".join(parts) for key, parts in chunks.items()}
+    return entries, dumps
 
 
 def _sheet_for(workbook: Any, entry: _Entry) -> Any | None:
@@ -188,8 +226,8 @@ def _text(value: Any) -> str:
         return restore_controls(value)
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return _number_text(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
@@ -204,20 +242,88 @@ class _Grid:
         self.sheet = sheet
         self.merged: dict[tuple[int, int], Any] = {}
         for merged in sheet.merged_cells.ranges:
-            value = sheet.cell(merged.min_row, merged.min_col).value
+            value = displayed(sheet.cell(merged.min_row, merged.min_col))
             for row in range(merged.min_row, merged.max_row + 1):
                 for col in range(merged.min_col, merged.max_col + 1):
                     if (row, col) != (merged.min_row, merged.min_col):
                         self.merged[(row, col)] = value
 
     def own(self, row: int, col: int) -> Any:
-        """The cell's own value: ``None`` for a cell that a merge covers."""
-        return None if (row, col) in self.merged else self.sheet.cell(row, col).value
+        """The cell's own value as shown: ``None`` for a cell that a merge covers."""
+        return None if (row, col) in self.merged else displayed(self.sheet.cell(row, col))
 
     def value(self, row: int, col: int) -> Any:
         if (row, col) in self.merged:
             return self.merged[(row, col)]
-        return self.sheet.cell(row, col).value
+        return displayed(self.sheet.cell(row, col))
+
+
+#: A number format's fixed decimals (``0.0%`` → one).
+_DECIMALS = re.compile(r"0\.(0+)")
+#: Date formats Excel shows in the reader's locale: as a Chinese Excel shows them.
+_LOCALE_DATE_FORMATS = {"mm-dd-yy": "yyyy/m/d", "m/d/yy h:mm": "yyyy/m/d h:mm", "General": "yyyy/m/d"}
+_DATE_TOKEN = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|AM/PM|.', re.IGNORECASE)
+
+
+def displayed(cell: Any) -> Any:
+    """A cell's value as Excel shows it, where Excel converted what was typed: a percent-formatted
+    number (``0.95`` shown ``95%``) and a date (``2022/1/12``) as the text shown, a float as its 15
+    significant digits (``0.1+0.2`` is ``0.3``).  Text, whole numbers and booleans are left as they are."""
+    value = cell.value
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    number_format = str(cell.number_format or "General")
+    section = number_format.split(";")[0]
+    if isinstance(value, float):
+        if "%" in section:
+            found = _DECIMALS.search(section)
+            decimals = len(found.group(1)) if found else 0
+            figure = (Decimal(f"{value:.15g}") * 100).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+            return f"{figure}%"
+        return _number_text(value)
+    if isinstance(value, (datetime, date, time)):
+        return _date_text(value, _LOCALE_DATE_FORMATS.get(section, section))
+    return value
+
+
+def _date_text(value: date | time, number_format: str) -> str:
+    """A date or time as its number format prints it (years, months, days, hours, minutes, seconds)."""
+    parts: list[str] = []
+    previous = ""
+    tokens = _DATE_TOKEN.findall(number_format)
+    for index, token in enumerate(tokens):
+        lower = token.lower()
+        if lower in ("mm", "m"):
+            # m after an hour or before a second is minutes
+            following = next((t.lower() for t in tokens[index + 1 :] if t.strip(" :")), "")
+            minutes = previous in ("h", "hh") or following in ("s", "ss")
+            number = getattr(value, "minute" if minutes else "month", 0)
+            parts.append(f"{number:02d}" if lower == "mm" else str(number))
+        elif lower in ("yyyy", "yy"):
+            year = getattr(value, "year", 0)
+            parts.append(str(year) if lower == "yyyy" else f"{year % 100:02d}")
+        elif lower in ("dd", "d"):
+            day = getattr(value, "day", 0)
+            parts.append(f"{day:02d}" if lower == "dd" else str(day))
+        elif lower in ("hh", "h"):
+            hour = getattr(value, "hour", 0)
+            parts.append(f"{hour:02d}" if lower == "hh" else str(hour))
+        elif lower in ("ss", "s"):
+            second = getattr(value, "second", 0)
+            parts.append(f"{second:02d}" if lower == "ss" else str(second))
+        elif lower in ("mmmm", "mmm", "dddd", "ddd") and isinstance(value, date):
+            parts.append(value.strftime({"mmmm": "%B", "mmm": "%b", "dddd": "%A", "ddd": "%a"}[lower]))
+        elif token.startswith('"'):
+            parts.append(token[1:-1])
+        elif token.startswith("\\"):
+            parts.append(token[1:])
+        elif token.startswith("[") or lower == "am/pm":
+            continue
+        else:
+            parts.append(token)
+        if lower[:1] in ("y", "m", "d", "h", "s"):
+            previous = lower
+    return "".join(parts)
 
 
 @dataclass(slots=True)
@@ -511,113 +617,618 @@ def _same_weights(old: GoalTable, new: GoalTable) -> GoalTable:
     return new.model_copy(update={"indicators": kept})
 
 
-def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -> str:
-    """Save the goal tables edited in a workbook ``perfgoals export`` wrote; returns a report (Chinese).
+@dataclass(slots=True)
+class _Sheet:
+    """What one project sheet shows, read as the workbook's side (``mine``) of a three-way merge."""
 
-    Projects whose table is unchanged since the export are left alone.  A project saved in the
-    database since the export is a conflict: nothing is written unless ``replace`` is set.
+    entry: _Entry
+    title: str
+    mine: Project
+    changes: list[str]  # sheet!cell: 旧 → 新, for the report
+    refused: list[str]  # cells not taken, each with its reason
+
+
+def _column_letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(col))
+
+
+def _shown_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _quoted(text: str) -> str:
+    return visible(text, one_line=True) if text else "（空）"
+
+
+def _row_label(sheet: Any, grid: _Grid, below: int, label: str) -> int | None:
+    for row in range(1, below):
+        if _text(grid.value(row, 1)).strip() == label:
+            return row
+    return None
+
+
+def _read_sheet(
+    sheet: Any,
+    entry: _Entry,
+    base: Project,
+    file_name: str,
+    *,
+    first_row: int | None,
+    department: Department | None = None,
+) -> _Sheet:
+    """The project as the sheet shows it: ``base`` (the version exported) with every cell the sheet
+    shows as it now stands.  Each edited cell is listed as ``sheet!cell: 旧 → 新``; a cell that maps to
+    nothing perfgoals keeps is listed with its reason, never dropped silently."""
+    from perfgoals.export.layout import _block_rows
+    from perfgoals.merge import column_label, match_rows
+
+    title = sheet.title
+    where = f"{title}!"
+    grid = _Grid(sheet)
+    located = _locate(sheet, grid)
+    header_row = located.header_row if located is not None else _SEARCH_ROWS
+    changes: list[str] = []
+    refused: list[str] = []
+    update: dict[str, Any] = {}
+    goal_update: dict[str, Any] = {}
+
+    # The goal table: unchanged unless its cells (as they stand, blank levels blank) differ from the export.
+    literal = _read_goal(sheet, file_name, fill_down=False, expected=entry.columns)
+    if goal_fingerprint(literal) != entry.fingerprint or goal_fingerprint(literal) != goal_fingerprint(base.goal):
+        read, rows_at = _read_goal_rows(sheet, file_name, expected=entry.columns)
+        shown = set(located.fields.values()) if located is not None else set()
+        indicators = _kept_representation(base.goal.indicators, read.indicators, shown)
+        for goal_field, label in (("goal_text", "绩效目标"), ("mid_term_goal_text", MID_TERM_GOAL_LABEL)):
+            old, new = getattr(base.goal, goal_field), getattr(read, goal_field)
+            if old != new and not _cut_by_excel(old, new):
+                goal_update[goal_field] = new
+                at = _row_label(sheet, grid, header_row, label)
+                cell = f"B{at}" if at is not None else label
+                changes.append(f"{where}{cell}（{label}）：{_quoted(old)} → {_quoted(new)}")
+        matched = match_rows(base.goal.indicators, indicators)
+        columns = {field: col for col, field in located.fields.items()} if located is not None else {}
+        for j, i in enumerate(matched):
+            row = indicators[j]
+            at = rows_at[j]
+            if i is None:
+                changes.append(f"{where}第 {at} 行（新增）：{_quoted(_full_row_text(row))}")
+                continue
+            before = base.goal.indicators[i]
+            for name in Indicator.model_fields:
+                old_value, new_value = getattr(before, name), getattr(row, name)
+                if name == "extra":
+                    for key in sorted(set(old_value) | set(new_value)):
+                        if old_value.get(key, "") != new_value.get(key, ""):
+                            col = columns.get(EXTRA_PREFIX + key)
+                            cell = f"{_column_letter(col)}{at}" if col else f"第 {at} 行"
+                            changes.append(
+                                f"{where}{cell}（{key}）：{_quoted(old_value.get(key, ''))} → {_quoted(new_value.get(key, ''))}"
+                            )
+                    continue
+                if _shown_value(old_value) != _shown_value(new_value):
+                    col = columns.get(name)
+                    cell = f"{_column_letter(col)}{at}" if col else f"第 {at} 行"
+                    changes.append(
+                        f"{where}{cell}（{column_label(name)}）：{_quoted(_shown_value(old_value))} → {_quoted(_shown_value(new_value))}"
+                    )
+        kept = {i for i in matched if i is not None}
+        for i, before in enumerate(base.goal.indicators):
+            if i not in kept:
+                at_text = f"第 {first_row + i} 行" if first_row is not None else f"原第 {i + 1} 行"
+                changes.append(f"{where}{at_text}（删除）：{_quoted(_full_row_text(before))}")
+        if [r.model_dump() for r in indicators] != [r.model_dump() for r in base.goal.indicators]:
+            goal_update["indicators"] = indicators
+
+    # 项目名称: its cell (or Sichuan's column) and the title (“…绩效目标表”) name the project.
+    names: list[tuple[str, str]] = []  # (cell, name shown)
+    name_row = _row_label(sheet, grid, header_row, "项目名称")
+    if name_row is not None:
+        names.append((f"B{name_row}", _labelled_text(grid, name_row).strip()))
+    elif located is not None and located.column_of("project.name") is not None:
+        col = located.column_of("project.name") or 1
+        names.append((f"{_column_letter(col)}{located.first_row}", _text(grid.value(located.first_row, col)).strip()))
+    title_text = _text(grid.value(1, 1)).strip()
+    if title_text != f"{base.name}绩效目标表":
+        if title_text.endswith("绩效目标表") and title_text.removesuffix("绩效目标表").strip():
+            names.append(("A1（标题）", title_text.removesuffix("绩效目标表").strip()))
+        else:
+            refused.append(
+                f"{where}A1（标题）：{_quoted(f'{base.name}绩效目标表')} → {_quoted(title_text)}"
+                "（未导入：标题应为“项目名称绩效目标表”）"
+            )
+    renamed = {name for _cell, name in names if name != base.name}
+    if len(renamed) > 1:
+        raise WorkbookImportError(
+            f"{file_name} 工作表“{title}”：项目名称改得不一致（{'、'.join(f'{c} 为“{n}”' for c, n in names)}）"
+        )
+    if renamed:
+        new_name = renamed.pop()
+        if not new_name:
+            raise WorkbookImportError(f"{file_name} 工作表“{title}”：项目名称不能为空")
+        update["name"] = new_name
+        for cell, name_shown in names:
+            if name_shown == new_name:
+                label = "" if "（" in cell else "（项目名称）"
+                changes.append(f"{where}{cell}{label}：{_quoted(base.name)} → {_quoted(new_name)}")
+
+    # 年度资金: compared in 万元, exactly (755 shown in 元 is the 0.0755 万元 exported).
+    has_amount, amount = _read_amount(sheet, file_name)
+    amount_wan = None if amount is None else amount.wan
+    if has_amount and amount_wan != project_amount(base).wan:
+        update["budget_amount"] = None if amount is None else amount.amount
+        if amount is not None:
+            update["amount_unit"] = amount.unit
+        # Now a person's figure: an inferred amount edited in Excel is entered.
+        update["amount_source"] = AmountSource.ENTERED
+        after = "（空）" if amount is None else f"{format(amount.amount, 'f')}{amount.unit}"
+        cell = next(
+            (
+                f"{_column_letter(col + 1)}{row}（{AMOUNT_LABEL}）"
+                for row in range(1, header_row)
+                for col in range(1, sheet.max_column)
+                if _text(sheet.cell(row, col).value).strip() == AMOUNT_LABEL
+            ),
+            AMOUNT_LABEL,
+        )
+        changes.append(f"{where}{cell}：{project_amount(base).text or '（空）'} → {after}")
+
+    has_unit, implementing_unit = _read_implementing_unit(sheet)
+    if has_unit and implementing_unit != base.implementing_unit:
+        update["implementing_unit"] = implementing_unit
+        at = _row_label(sheet, grid, header_row, IMPLEMENTING_UNIT_LABEL)
+        changes.append(
+            f"{where}B{at}（{IMPLEMENTING_UNIT_LABEL}）：{_quoted(base.implementing_unit)} → {_quoted(implementing_unit)}"
+        )
+
+    # The layout's block rows (项目属性, 实施期, 上级资金 …, and the project's own labelled rows).
+    block = _block_rows(base)
+    fields_by_label = {label: field for field, label in _block_fields(base)}
+    extra = dict(base.extra)
+    for label, value, _style in block:
+        at = _row_label(sheet, grid, header_row, label)
+        if at is None:
+            continue
+        old = _shown_value(value)
+        new = _labelled_text(grid, at).strip() if old == old.strip() else _labelled_text(grid, at)
+        if isinstance(value, Decimal) or (value == "" and fields_by_label.get(label) in _MONEY_BLOCK):
+            cell = sheet.cell(at, 2)
+            new = _number_text(cell.value) if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) else new
+        field = fields_by_label.get(label)
+        if new == old or (field in _MONEY_BLOCK and _same_number(new, old)):
+            continue
+        change = f"{where}B{at}（{label}）：{_quoted(old)} → {_quoted(new)}"
+        if field is None:
+            extra[label] = new
+        elif field in _MONEY_BLOCK:
+            try:
+                update[field] = None if not new else Decimal(new.replace(",", ""))
+            except InvalidOperation:
+                refused.append(f"{change}（未导入：不是数字）")
+                continue
+        else:
+            update[field] = new
+        changes.append(change)
+    if extra != base.extra:
+        update["extra"] = extra
+
+    # The footers (审核意见, 总分, 备注, 填表人): a label, then the text, below the indicators.
+    if located is not None and base.goal.footers:
+        footers = _read_footers(sheet, grid, located.first_row)
+        if [(f.label, f.text) for f in footers] != [(f.label, f.text) for f in base.goal.footers]:
+            goal_update["footers"] = footers
+            for index in range(max(len(footers), len(base.goal.footers))):
+                old_footer = base.goal.footers[index] if index < len(base.goal.footers) else None
+                new_footer = footers[index] if index < len(footers) else None
+                if old_footer == new_footer:
+                    continue
+                either = new_footer or old_footer
+                label = either.label if either is not None else ""
+                changes.append(
+                    f"{where}{label}：{_quoted(old_footer.text if old_footer else '')} → "
+                    f"{_quoted(new_footer.text if new_footer else '')}"
+                )
+    if goal_update:
+        update["goal"] = base.goal.model_copy(update=goal_update)
+    if department is not None and located is not None:
+        refused += _unaccounted(sheet, grid, entry, base, department, located.header_row)
+        # Sichuan's 单位名称 column names the department, which a project sheet does not change.
+        department_col = located.column_of("department")
+        if department_col is not None:
+            department_shown = _text(grid.value(located.first_row, department_col)).strip()
+            if department_shown != department.name:
+                refused.append(
+                    f"{where}{_column_letter(department_col)}{located.first_row}（单位名称）："
+                    f"{_quoted(department.name)} → {_quoted(department_shown)}（未导入：部门名称不在项目表中修改）"
+                )
+    return _Sheet(entry, title, base.model_copy(update=update), changes, refused)
+
+
+#: Labels of the rows above the indicators that :func:`_read_sheet` reads (the block rows besides).
+_READ_LABELS = ("项目名称", "绩效目标", MID_TERM_GOAL_LABEL, IMPLEMENTING_UNIT_LABEL, AMOUNT_LABEL)
+
+
+def _unaccounted(
+    sheet: Any, grid: _Grid, entry: _Entry, base: Project, department: Department, header_row: int
+) -> list[str]:
+    """Cells above the indicator table edited where perfgoals keeps nothing (the 填报单位 line, a row
+    added with a label of its own, a cost breakdown cell …): each listed with its reason, never dropped
+    silently.  The sheet is compared with the version exported, laid out again as the export did."""
+    from perfgoals.export.goal_layouts import NAMED_LAYOUTS
+    from perfgoals.export.layout import Styled, _block_rows, project_sheet
+
+    rendered = None
+    for layout in (None, *NAMED_LAYOUTS):
+        candidate, geometry = project_sheet(department, base, name=sheet.title, layout=layout)
+        if tuple(name for name in geometry.columns if "," not in name) == entry.columns:
+            rendered = candidate
+            break
+    if rendered is None:
+        return []
+    read_labels = set(_READ_LABELS) | {label for label, _value, _style in _block_rows(base)}
+    refused: list[str] = []
+    for row in rendered.rows:
+        at = row.index + 1
+        if at >= header_row:
+            break
+        if at == 1:
+            continue  # the title: read as the project's name
+        label = _text(grid.value(at, 1)).strip()
+        expected_label = next((_shown_value(c.value) for c in row.cells if c.col == 0), "")
+        read_cols: set[int] = set()
+        if label in read_labels and label == expected_label:
+            read_cols = {1, 2}  # the label and the text beside it, read above
+            for col in range(3, sheet.max_column + 1):
+                if _text(grid.own(at, col)).strip() == AMOUNT_LABEL:
+                    read_cols |= {col, col + 1}
+        expected = {cell.col + 1: cell.value.value if isinstance(cell.value, Styled) else cell.value for cell in row.cells}
+        for col in range(1, max(sheet.max_column, max(expected, default=0)) + 1):
+            if (at, col) in grid.merged or col in read_cols:
+                continue
+            old = _shown_value(expected.get(col))
+            new = _text(grid.own(at, col))
+            if old.strip() != new.strip() and not _same_number(old, new) and new.strip() not in read_labels:
+                refused.append(
+                    f"{sheet.title}!{_column_letter(col)}{at}：{_quoted(old)} → {_quoted(new)}"
+                    "（未导入：这一格不对应 perfgoals 保存的数据）"
+                )
+    return refused
+
+
+_MONEY_BLOCK = ("superior_amount", "mid_term_amount")
+#: The most characters a cell holds: a longer text was cut when exported.
+_CELL_LIMIT = 32767
+
+
+def _cut_by_excel(old: str, new: str) -> bool:
+    """Whether ``new`` is ``old`` as a cell could hold it (cut at Excel's limit), not an edit."""
+    return len(new) >= _CELL_LIMIT - 16 and len(old) > len(new) and visible(old).startswith(visible(new))
+
+
+def _read_footers(sheet: Any, grid: _Grid, first_row: int) -> list[Footer]:
+    """The rows closing the table, from the first footer label below the indicators on."""
+    footers: list[Footer] = []
+    for row in range(first_row, sheet.max_row + 1):
+        label = _text(grid.own(row, 1)).strip()
+        if label and (footers or ((row, 1) not in grid.merged and _is_footer(label))):
+            footers.append(Footer(label=label, text=_labelled_text(grid, row)))
+    return footers
+
+
+def _full_row_text(row: Indicator) -> str:
+    """Every non-empty cell of a row, in field order (``产出指标 / 数量指标 / 培训班次 / ≥20次 / 年初计划``)."""
+    parts = [_shown_value(getattr(row, name)) for name in Indicator.model_fields if name != "extra"]
+    parts += list(row.extra.values())
+    return " / ".join(part for part in parts if part) or "（空行）"
+
+
+def _block_fields(project: Project) -> list[tuple[str, str]]:
+    """(Project field, label as printed) of the block rows :func:`perfgoals.export.layout._block_rows` prints."""
+    from perfgoals.export.layout import _BLOCK_LABELS, _BLOCK_SHOWN
+
+    labels: dict[str, str] = {}
+    for recorded in project.goal.block:
+        if recorded.field == "extra" or recorded.field in _BLOCK_SHOWN:
+            continue
+        labels.setdefault(recorded.field, recorded.header)
+    return [
+        (field.removeprefix("project."), labels.get(field, default)) for field, default in _BLOCK_LABELS.items()
+    ]
+
+
+def _read_goal_rows(sheet: Any, file_name: str, *, expected: tuple[str, ...]) -> tuple[GoalTable, list[int]]:
+    """The goal table filled down as published tables are, and the sheet row of each indicator."""
+    goal = _read_goal(sheet, file_name, expected=expected)
+    rows: list[int] = []
+    grid = _Grid(sheet)
+    located = _locate(sheet, grid)
+    if located is not None:
+        columns = [col for col, field in located.fields.items() if _is_indicator_column(field)]
+        for row in range(located.first_row, sheet.max_row + 1):
+            if len(rows) == len(goal.indicators):
+                break
+            if any(_text(grid.own(row, col)).strip() for col in columns):
+                rows.append(row)
+    rows += [0] * (len(goal.indicators) - len(rows))
+    return goal, rows
+
+
+def _kept_representation(base: list[Indicator], rows: list[Indicator], shown: set[str]) -> list[Indicator]:
+    """Rows read back with what the sheet cannot show kept from the version exported: a field without a
+    column, a weight written 12.50 that Excel shows 12.5, an empty cell for a field that was ``None``."""
+    from perfgoals.merge import match_rows
+
+    matched = match_rows(base, rows)
+    kept: list[Indicator] = []
+    for j, i in enumerate(matched):
+        row = rows[j]
+        if i is None:
+            kept.append(row)
+            continue
+        before = base[i]
+        update: dict[str, Any] = {}
+        for name in Indicator.model_fields:
+            old, new = getattr(before, name), getattr(row, name)
+            if name == "extra":
+                continue
+            if (name not in shown and name not in ("level1", "level2")) or (isinstance(old, Decimal) and isinstance(new, Decimal) and old == new) or (old is None and new == "") or (old == "" and new is None):
+                update[name] = old
+        kept.append(row.model_copy(update=update) if update else row)
+    return kept
+
+
+@dataclass(slots=True)
+class _Outcome:
+    lines: list[str]
+    obstacles: list[str]
+
+
+def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -> str:
+    """Bring back a workbook ``perfgoals export`` wrote; returns a report (Chinese), one cell a line.
+
+    A department-year the database lacks is created whole from the dump the workbook carries, with the
+    workbook's edits on top.  Otherwise each edited project is merged three-way: the version exported
+    (carried in the workbook) is the base, the sheet is one side and the database the other; cells only
+    the workbook changed are taken, a colleague's cells are kept, cells both changed are conflicts (nothing
+    written unless ``replace``, which takes the workbook's side for those cells only).  Raises
+    :class:`WorkbookImportError` listing every obstacle; nothing is written then.
     """
+    from perfgoals.documents import DocumentError, parse_document
+
     path = Path(path)
     workbook = _open(path)
-    entries = _entries(workbook, path.name)
-    _require_departments(session, entries, path.name)
-    departments: dict[tuple[str, int], Department] = {}
-    changed: list[tuple[_Entry, Project, Project]] = []
+    entries, dumps = _read_meta(workbook, path.name)
+    known = {(key.code, key.year) for key in repo.list_departments(session)}
+    missing = sorted(
+        {(e.department_code, e.year, e.department_name) for e in entries if (e.department_code, e.year) not in known}
+    )
+    without_dump = [item for item in missing if (item[0], item[1]) not in dumps]
+    if without_dump:
+        named = "、".join(f"{code} {name}（{year} 年）" for code, year, name in without_dump)
+        raise WorkbookImportError(
+            f"{path.name}：这是旧版 perfgoals 导出的工作簿（不带部门数据），只能写回导出它的数据库中已有的部门；"
+            f"本数据库中没有 {named}，未导入任何内容。请先导入该部门（perfgoals load 其 dump 文件，"
+            "或 perfgoals import 其预算公开文件），或用 --db 指向导出它的数据库"
+        )
+    lines: list[str] = []
+    obstacles: list[str] = []
+    conflicted = False  # an obstacle --replace would settle
     unchanged = 0
     missing_sheets: list[str] = []
-    conflicts: list[str] = []
+    saved: list[str] = []
+    created: list[str] = []
+    edited_new: list[str] = []  # projects of a department-year created here, with the workbook's edits
+    pending: list[tuple[Project, Project]] = []  # (theirs as stored, merged) to save
+    new_departments: list[Department] = []
+    departments: dict[tuple[str, int], Department] = {}
+    exported_departments: dict[tuple[str, int], Department] = {}
+    for dump_key, text in dumps.items():
+        try:
+            exported_departments[dump_key] = parse_document(text, source=f"{path.name} 内嵌的部门数据")
+        except DocumentError as exc:
+            raise WorkbookImportError(str(exc)) from None
+    for code, year, _name in missing:
+        try:
+            department = parse_document(dumps[(code, year)], source=f"{path.name} 内嵌的部门数据")
+        except DocumentError as exc:
+            raise WorkbookImportError(str(exc)) from None
+        departments[(code, year)] = department
+        new_departments.append(department)
     for entry in entries:
         sheet = _sheet_for(workbook, entry)
         if sheet is None:
             missing_sheets.append(entry.project_name)
             continue
-        # Cells as they stand (blank levels kept blank) tell whether anyone edited this table.
-        literal = _read_goal(sheet, path.name, fill_down=False, expected=entry.columns)
-        has_amount, amount = _read_amount(sheet, path.name)
-        # Compared in 万元, exactly: 755 shown in 元 is the 0.0755 万元 exported.
-        amount_wan = None if amount is None else amount.wan
-        amount_edited = has_amount and amount_wan != entry.amount_wan
-        has_unit, implementing_unit = _read_implementing_unit(sheet)
-        unit_edited = has_unit and implementing_unit != entry.implementing_unit
-        goal_edited = goal_fingerprint(literal) != entry.fingerprint
-        if not goal_edited and not amount_edited and not unit_edited:
-            unchanged += 1
-            continue
-        goal = _read_goal(sheet, path.name, expected=entry.columns)
         key = (entry.department_code, entry.year)
+        creating = key in {(d.code, d.year) for d in new_departments}
         if key not in departments:
             found = repo.find_department(session, code=entry.department_code, year=entry.year)
             departments[key] = repo.load_department(session, department_id=found.id)
-        project, reloaded = _match_project(session, departments[key], entry, path.name)
-        update: dict[str, Any] = {}
-        if goal_edited and goal_fingerprint(goal) != goal_fingerprint(project.goal):
-            kept = _same_weights(project.goal, goal)
-            update["goal"] = project.goal.model_copy(
-                update={
-                    "goal_text": kept.goal_text,
-                    "mid_term_goal_text": kept.mid_term_goal_text,
-                    "indicators": kept.indicators,
-                }
+        department = departments[key]
+        reloaded: str | None = None
+        if creating:
+            theirs = next((p for p in department.projects if p.name == entry.project_name), None)
+            if theirs is None:
+                obstacles.append(f"{path.name}：内嵌的部门数据中没有项目“{entry.project_name}”")
+                continue
+        else:
+            try:
+                theirs, reloaded = _match_project(session, department, entry, path.name)
+            except WorkbookImportError as exc:
+                obstacles.append(str(exc))
+                continue
+        try:
+            base = _base_of(entry, theirs)
+            as_exported = exported_departments.get(key)
+            read = _read_sheet(sheet, entry, base, path.name, first_row=entry.first_row, department=as_exported)
+        except WorkbookImportError as exc:
+            obstacles.append(str(exc))
+            continue
+        lines.extend(f"  {line}（未导入）" if "未导入" not in line else f"  {line}" for line in read.refused)
+        if same_content(base, read.mine):
+            if not creating:
+                unchanged += 1
+            continue
+        result = merge_projects(base, read.mine, theirs)
+        stale = entry.base is None and theirs.goal.revision != entry.revision
+        if (reloaded is not None or stale) and not replace:
+            why = reloaded or f"导出时第 {entry.revision} 版，数据库中现为第 {theirs.goal.revision} 版"
+            obstacles.append(
+                f"“{theirs.name}”（{why}，工作簿依据的是之前的第 {entry.revision} 版，"
+                f"数据库中现为编号 {theirs.id} 的第 {theirs.goal.revision} 版）在导出后已在数据库中修改过"
+                if reloaded is not None
+                else f"“{theirs.name}”（{why}）在导出后已在数据库中修改过"
             )
-        if amount_edited and amount_wan != project_amount(project).wan:
-            # Kept as the sheet shows it (in the unit printed with it), and now a person's figure: an
-            # inferred amount edited in Excel is entered.  An unedited one keeps its source.
-            update["budget_amount"] = None if amount is None else amount.amount
-            if amount is not None:
-                update["amount_unit"] = amount.unit
-            update["amount_source"] = AmountSource.ENTERED
-        if unit_edited and implementing_unit != project.implementing_unit:
-            update["implementing_unit"] = implementing_unit
-        if not update:
+            conflicted = True
+            continue
+        if result.conflicts and not replace:
+            listed = "；".join(
+                f"{read.title} {c.label}：工作簿为 {_quoted(c.text(_MINE))}，数据库中（他人修改）为 "
+                f"{_quoted(c.text(_THEIRS))}，导出时为 {_quoted(c.text(_BASE))}"
+                for c in result.conflicts
+            )
+            obstacles.append(f"“{theirs.name}”有 {len(result.conflicts)} 处工作簿与他人都改过的单元格：{listed}")
+            conflicted = True
+            continue
+        merged = result.project
+        if same_content(merged, theirs):
             unchanged += 1  # already saved (an earlier import of this same workbook)
             continue
-        if reloaded is not None and not replace:
-            conflicts.append(
-                f"“{project.name}”（{reloaded}，工作簿依据的是之前的第 {entry.revision} 版，"
-                f"数据库中现为编号 {project.id} 的第 {project.goal.revision} 版）"
+        lines.extend(f"  {change}" for change in read.changes)
+        if result.conflicts:
+            lines.extend(
+                f"  {read.title} {c.label}：以工作簿为准（--replace），他人的 {_quoted(c.text(_THEIRS))} 被替换"
+                for c in result.conflicts
             )
-        elif project.goal.revision != entry.revision and not replace:
-            conflicts.append(
-                f"“{project.name}”（导出时第 {entry.revision} 版，数据库中现为第 {project.goal.revision} 版）"
-            )
-        changed.append((entry, project, project.model_copy(update=update)))
-    if conflicts:
-        raise WorkbookImportError(
-            f"{path.name}：以下项目在导出后已在数据库中修改过，未导入任何内容：{'；'.join(conflicts)}。"
-            "如确认以工作簿为准覆盖，请加 --replace"
-        )
-    saved: list[str] = []
-    for _entry, project, updated in changed:
-        repo.save_project(session, project=updated, expected_revision=project.goal.revision, user=user)
-        what = f"{len(updated.goal.indicators)} 行指标"
-        if (updated.budget_amount, updated.amount_unit) != (project.budget_amount, project.amount_unit):
-            what += f"，年度资金已改为 {project_amount(updated).text}"
-        if updated.implementing_unit != project.implementing_unit:
+        if result.taken_from_theirs:
+            lines.append(f"  {read.title}：保留了他人在导出后修改的 {'、'.join(result.taken_from_theirs)}")
+        what = f"{len(merged.goal.indicators)} 行指标"
+        if (merged.budget_amount, merged.amount_unit) != (theirs.budget_amount, theirs.amount_unit):
+            what += f"，年度资金已改为 {project_amount(merged).text}"
+        if merged.implementing_unit != theirs.implementing_unit:
             what += "，实施单位已改"
-        saved.append(f"{project.name}（{what}）")
-    parts = [f"已从 {path.name} 导入：更新 {len(saved)} 个项目的绩效目标表"]
-    if saved:
-        parts.append("：" + "、".join(saved))
-    parts.append(f"；{unchanged} 个项目未改动")
+        if merged.name != theirs.name:
+            what += f"，改名为“{merged.name}”"
+        if creating:
+            department.projects[department.projects.index(theirs)] = merged
+            edited_new.append(f"{theirs.name}（{what}）")
+        else:
+            pending.append((theirs, merged))
+            saved.append(f"{theirs.name}（{what}）")
+    for department in departments.values():
+        names = [p.name for p in department.projects]
+        for theirs, merged in pending:
+            if theirs in department.projects:
+                names[department.projects.index(theirs)] = merged.name
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            obstacles.append(
+                f"{department.code} {department.name}（{department.year} 年）：改名后项目名称重复：{'、'.join(repeated)}"
+            )
+    if obstacles:
+        raise WorkbookImportError(
+            f"{path.name}：未导入任何内容（{len(obstacles)} 处问题）：\n"
+            + "\n".join(f"  {obstacle}" for obstacle in obstacles)
+            + ("\n  如确认以工作簿为准覆盖他人修改过的内容，请加 --replace" if conflicted and not replace else "")
+        )
+    for department in new_departments:
+        repo.save_department(session, department=department, user=user, action="import")
+        rows = sum(len(p.goal.indicators) for p in department.projects)
+        created.append(
+            f"{department.code} {department.name}（{department.year} 年，{len(department.projects)} 个项目、"
+            f"{rows} 行指标、{len(department.budget_lines)} 个功能科目）"
+        )
+    for theirs, merged in pending:
+        repo.save_project(session, project=merged, expected_revision=theirs.goal.revision, user=user)
+    parts = []
+    if created:
+        parts.append(f"已从 {path.name} 新建部门年度（按工作簿内嵌的部门数据）：{'、'.join(created)}")
+        if edited_new:
+            parts.append(f"，其中按工作簿的修改：{'、'.join(edited_new)}")
+    if saved or unchanged or not created:
+        parts.append("；" if created else "")
+        parts.append(f"已从 {path.name} 导入：更新 {len(saved)} 个项目的绩效目标表")
+        if saved:
+            parts.append("：" + "、".join(saved))
+        parts.append(f"；{unchanged} 个项目未改动")
     if missing_sheets:
         parts.append(f"；工作簿中已没有这些项目的工作表，未作改动：{'、'.join(missing_sheets)}")
-    return "".join(parts) + "。"
+    summary_edits = _summary_edits(workbook, [departments[key] for key in dict.fromkeys((e.department_code, e.year) for e in entries) if key in departments], dumps)
+    lines.extend(f"  {line}" for line in summary_edits)
+    return "".join(parts) + "。" + "".join(f"\n{visible(line)}" for line in lines)
 
 
-def _require_departments(session: Session, entries: list[_Entry], file_name: str) -> None:
-    """Refuse a workbook whose department-years this database lacks: its sheets update saved tables,
-    so with nothing to update an import would report success having written nothing."""
-    known = {(key.code, key.year) for key in repo.list_departments(session)}
-    missing = sorted(
-        {(e.department_code, e.year, e.department_name) for e in entries if (e.department_code, e.year) not in known}
+def _base_of(entry: _Entry, theirs: Project) -> Project:
+    """The version the workbook was exported from: carried in the workbook, else (an older workbook)
+    the stored version, which the sheet is then read over as before."""
+    if entry.base is None:
+        return theirs
+    try:
+        return Project.model_validate_json(entry.base).model_copy(update={"id": theirs.id})
+    except ValueError:
+        raise WorkbookImportError(f"{META_SHEET} 表中“{entry.project_name}”的导出版本已被改动，无法识别") from None
+
+
+def _summary_edits(workbook: Any, departments: list[Department], dumps: dict[tuple[str, int], str]) -> list[str]:
+    """Edits to 汇总 (read-only: made from the project sheets), each reported as not imported.  The sheet's
+    columns are found by their headers, its rows compared in order with the records exported."""
+    from perfgoals.documents import DocumentError, parse_document
+    from perfgoals.export.layout import Styled, money_cell
+    from perfgoals.export.records import INDICATOR_FIELDS, indicator_rows
+
+    if SUMMARY_SHEET not in workbook.sheetnames or not dumps:
+        return []
+    exported: list[tuple[Any, ...]] = []
+    for department in departments:
+        text = dumps.get((department.code, department.year))
+        if text is None:
+            return []  # an older workbook: what 汇总 held is not known
+        try:
+            exported.extend(indicator_rows(parse_document(text, source=""), amount_cell=money_cell))
+        except DocumentError:
+            return []
+    labels = {item.label: index for index, item in enumerate(INDICATOR_FIELDS)}
+    sheet = workbook[SUMMARY_SHEET]
+    rows = [list(row) for row in sheet.iter_rows()]
+    header_at = next(
+        (i for i, row in enumerate(rows[:5]) if sum(1 for c in row if _text(c.value).strip() in labels) >= 3), None
     )
-    if missing:
-        named = "、".join(f"{code} {name}（{year} 年）" for code, year, name in missing)
-        raise WorkbookImportError(
-            f"{file_name}：这是 perfgoals 导出的工作簿，只能写回导出它的数据库中已有的部门；"
-            f"本数据库中没有 {named}，未导入任何内容。请先导入该部门（perfgoals load 其 dump 文件，"
-            "或 perfgoals import 其预算公开文件），或用 --db 指向导出它的数据库"
-        )
+    if header_at is None:
+        return [f"{SUMMARY_SHEET}：表头已被改动（汇总为只读，未导入）"]
+    columns = {
+        col: labels[_text(cell.value).strip()]
+        for col, cell in enumerate(rows[header_at])
+        if _text(cell.value).strip() in labels
+    }
+    edits: list[str] = []
+    body = rows[header_at + 1 :]
+    for index in range(max(len(body), len(exported))):
+        cells = body[index] if index < len(body) else []
+        record = exported[index] if index < len(exported) else None
+        for col, field in columns.items():
+            shown = _text(displayed(cells[col])) if col < len(cells) else ""
+            value = None if record is None else record[field]
+            if isinstance(value, Styled):
+                value = value.value
+            expected = _shown_value(value)
+            if shown.strip() != expected.strip() and not _same_number(shown, expected):
+                edits.append(
+                    f"{SUMMARY_SHEET}!{_column_letter(col + 1)}{header_at + index + 2}：{_quoted(expected)} → "
+                    f"{_quoted(shown)}（未导入：汇总由各项目表生成，为只读；请在项目工作表中修改）"
+                )
+    return edits
+
+
+def _same_number(a: str, b: str) -> bool:
+    try:
+        return Decimal(a.replace(",", "")) == Decimal(b.replace(",", ""))
+    except InvalidOperation:
+        return False
 
 
 def _match_project(

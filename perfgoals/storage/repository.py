@@ -174,6 +174,10 @@ def list_departments(session: Session, *, year: int | None = None) -> list[Depar
     return [DepartmentKey(row[0], row[1], row[2], row[3], row[4] or 0) for row in session.execute(statement)]
 
 
+#: Up to this many departments are named in a message; more are counted (``perfgoals list`` lists them).
+NAMED_DEPARTMENTS = 5
+
+
 def find_department(session: Session, *, code: str | None = None, year: int | None = None) -> DepartmentKey:
     """The one department-year matching ``code`` and ``year``; either may be left out when unambiguous."""
     candidates = [key for key in list_departments(session, year=year) if code is None or key.code == code]
@@ -183,13 +187,26 @@ def find_department(session: Session, *, code: str | None = None, year: int | No
         wanted = "、".join(
             part for part in (f"部门 {code}" if code else "", f"{year} 年" if year else "") if part
         )
-        known = "；".join(key.label for key in list_departments(session)) or "无"
+        everything = list_departments(session)
+        if len(everything) > NAMED_DEPARTMENTS:
+            known = f"{len(everything)} 个部门年度（perfgoals list 可列出）"
+        else:
+            known = "；".join(key.label for key in everything) or "无"
         raise NotFound(f"找不到{wanted}的数据。数据库中有：{known}")
     if len(candidates) > 1:
         if code is not None:  # the same department in several years: take the latest
             return candidates[0]
+        if len(candidates) > NAMED_DEPARTMENTS:
+            years = sorted({key.year for key in candidates})
+            when = f"{years[0]} 年" if len(years) == 1 else f"{years[0]}–{years[-1]} 年"
+            raise Ambiguous(
+                f"数据库中 {when}有 {len(candidates)} 个部门：请用 -d 部门编码（--department）指定其一"
+                "（perfgoals list 可列出），或用 --all-departments 处理全部（check、export）"
+            )
         listed = "；".join(key.label for key in candidates)
-        raise Ambiguous(f"数据库中有多个部门，请用 --department 指定：{listed}")
+        raise Ambiguous(
+            f"数据库中有多个部门，请用 -d 部门编码（--department）指定其一，或用 --all-departments 处理全部（check、export）：{listed}"
+        )
     return candidates[0]
 
 

@@ -18,8 +18,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from perfgoals.models import LinkStatus, Project
+from perfgoals.models import Project
 from perfgoals.reading.amounts import project_amount
+from perfgoals.reading.links import line_code_text
 from perfgoals.reading.money import format_wan
 from perfgoals.reading.reconcile import (
     DepartmentReconciliation,
@@ -84,10 +85,10 @@ class ReconciliationScreen(Screen[JumpTarget | None]):
         yield lines
         yield Static("", id="line-detail", classes="screen-hint")
         projects: DataTable[Text] = DataTable(id="recon-projects", cursor_type="row", zebra_stripes=True)
-        projects.add_column("项目名称", key="name", width=flexible_width(width, 55, minimum=16))
+        projects.add_column("项目名称", key="name", width=flexible_width(width, 57, minimum=16))
         projects.add_column(cell("年度资金", right=True), key="amount", width=18)
         projects.add_column("资金来源", key="fund", width=12)
-        projects.add_column("科目", key="code", width=15)
+        projects.add_column("科目", key="code", width=17)
         yield projects
         yield StatusLine("正在对账……", id="status")
         yield Footer()
@@ -217,12 +218,11 @@ class ReconciliationScreen(Screen[JumpTarget | None]):
                 text += f"，合计行项目支出 {format_wan(total.published, self.unit)}"
             detail.update(text)
         for project in self.shown:
-            link = "" if project.line_link != LinkStatus.SUGGESTED else "（建议）"
             projects_table.add_row(
                 cell(project.name),
                 amount_label(project_amount(project), right=True),
                 cell(project.fund_source.value if project.fund_source else ""),
-                cell(f"{project.budget_line_code or '—'}{link}"),
+                cell(line_code_text(project) or "—"),
                 key=str(project.id),
             )
 
