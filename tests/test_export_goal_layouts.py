@@ -356,15 +356,15 @@ def test_any_built_table_exports_and_reads_back_to_its_rows(
 ) -> None:
     """A table built from the layout elements (columns in any order, a row label, merges, page splits,
     footers), imported, exported in its own layout or a named one, reads back to the rows it imported to."""
-    from perfgoals.importers.workbook import _entries, _open, _read_goal, _sheet_for
+    from perfgoals.importers.workbook import entries_of, open_workbook, read_goal, sheet_for
 
     blocks, _rows, _footers = built  # (that they import to these rows is test_import_goal_corpus's property)
     department = import_path(write(tmp_path, "p", blocks, "docx")).department
     rows = department.projects[0].goal.indicators
     path = tmp_path / "p.xlsx"
     write_workbook(path, [department], findings=lambda _d: [], layout=layout)
-    book = _open(path)
-    (entry,) = _entries(book, path.name)
-    goal = _read_goal(_sheet_for(book, entry), path.name, expected=entry.columns)
+    book = open_workbook(path)
+    (entry,) = entries_of(book, path.name)
+    goal = read_goal(sheet_for(book, entry), path.name, expected=entry.columns)
     assert goal.indicators == rows
     assert goal.goal_text == department.projects[0].goal.goal_text
