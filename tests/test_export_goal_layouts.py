@@ -48,7 +48,8 @@ from tests.goal_corpus import (
 )
 from tests.test_import_goal_corpus import tables
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "samples" / "real"
+#: Copies of ../shared/samples/real (SOURCES.md there says where each came from), so a clean checkout has them.
+REAL = Path(__file__).resolve().parent / "data" / "real"
 HUNAN_REAL = REAL / "xiangtan_huanjing_weisheng_guanlichu_2023.docx"
 
 #: Each table's columns as its sheet must print them, left to right (the headers as the table wrote them).

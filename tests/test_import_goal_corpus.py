@@ -35,7 +35,8 @@ from tests.goal_corpus import (
     write,
 )
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "samples" / "real"
+#: Copies of ../shared/samples/real (SOURCES.md there says where each came from), so a clean checkout has them.
+REAL = Path(__file__).resolve().parent / "data" / "real"
 HUNAN_REAL = REAL / "xiangtan_huanjing_weisheng_guanlichu_2023.docx"
 ANHUI_SELF_EVALUATION = REAL / "chizhou_guichi_tangxi_zhen_2022_ziping.docx"
 D = Decimal

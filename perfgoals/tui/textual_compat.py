@@ -73,6 +73,7 @@ INSTANCE_NAMES = frozenset(
         "_line_cache",
         "_offset_cache",
         "_new_rows",
+        "_labelled_row_exists",
         "_require_update_dimensions",
         "_option_render_cache",
         "_no_matches_timer",
@@ -102,6 +103,14 @@ def forget_rows(table: DataTable[Any], indexes: set[int], keys: set[RowKey]) -> 
             table._row_render_cache.discard(row_cache_key)
     # Lines are cached by screen position, and a row that grows moves the rows below it.
     table._line_cache.clear()
+    table.refresh()
+
+
+def keep_row_labels(table: DataTable[Any]) -> None:
+    """Show the row labels of a table just rebuilt.  DataTable notes that labels exist only when it
+    measures new rows on idle, and ``clear()`` forgets it; a rebuild racing that idle pass (a resize
+    while a project opens) left the row numbers blank."""
+    table._labelled_row_exists = table.row_count > 0
     table.refresh()
 
 

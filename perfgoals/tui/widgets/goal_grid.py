@@ -29,6 +29,7 @@ from perfgoals.tui.textual_compat import (
     cell_region,
     clear_render_caches,
     forget_rows,
+    keep_row_labels,
     remeasure_rows,
     set_cell_quietly,
 )
@@ -268,6 +269,7 @@ class GoalGrid(HighlightingDataTable):
             cells = [self._cell(index, field, indicator) for field in self._fields]
             self.add_row(*cells, height=self._row_height(), key=str(index), label=str(index + 1))
         self._shown = [self._row_signature(i, indicator) for i, indicator in enumerate(self._indicators)]
+        keep_row_labels(self)
         if self._indicators:
             row = min(cursor.row, len(self._indicators) - 1)
             self.move_cursor(row=row, column=min(cursor.column, len(self._fields) - 1), animate=False, scroll=False)
