@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 from perfgoals.export.layout import Styled, Table, TableColumn, TableItem, money_cell
@@ -80,9 +81,8 @@ def submit_toc_record(number: int, department: Department, project: Project, lin
     ]
 
 
-def submit_toc_total(department: Department, result: DepartmentReconciliation) -> list[TableItem]:
-    """The department's total row of the 报送版 目录: Σ its projects in 万元, to 0.01."""
-    projects = department.projects
+def total_notes(projects: Sequence[Project]) -> list[str]:
+    """What a 目录 total row says of the amounts it adds: inferred ones, and projects left out."""
     inferred = sum(1 for project in projects if project_amount(project).inferred)
     unpriced = sum(1 for project in projects if project_amount(project).wan is None)
     notes = []
@@ -90,6 +90,13 @@ def submit_toc_total(department: Department, result: DepartmentReconciliation) -
         notes.append(f"含推断金额 {inferred} 项，待确认")
     if unpriced:
         notes.append(f"{unpriced} 个项目未填金额，未计入")
+    return notes
+
+
+def submit_toc_total(department: Department, result: DepartmentReconciliation) -> list[TableItem]:
+    """The department's total row of the 报送版 目录: Σ its projects in 万元, to 0.01."""
+    projects = department.projects
+    notes = total_notes(projects)
     return [
         None,
         f"{department.code} {department.name}",

@@ -25,7 +25,14 @@ from xlsxwriter.workbook import Workbook
 from perfgoals.checks.findings import Finding
 from perfgoals.errors import PerfgoalsError
 from perfgoals.export import printing
-from perfgoals.export.editions import NOT_CHECKED, SUBMIT_TOC, Edition, submit_toc_record, submit_toc_total
+from perfgoals.export.editions import (
+    NOT_CHECKED,
+    SUBMIT_TOC,
+    Edition,
+    submit_toc_record,
+    submit_toc_total,
+    total_notes,
+)
 from perfgoals.export.files import default_mode
 from perfgoals.export.goal_layouts import NAMED_LAYOUTS
 from perfgoals.export.layout import (
@@ -330,13 +337,7 @@ def _toc_total(
 ) -> list[TableItem]:
     """The department's total row of 目录: Σ its projects in 万元, to 0.01, as 对账's 合计 prints it."""
     projects = department.projects
-    inferred = sum(1 for project in projects if project_amount(project).inferred)
-    unpriced = sum(1 for project in projects if project_amount(project).wan is None)
-    notes = []
-    if inferred:
-        notes.append(f"含推断金额 {inferred} 项，待确认")
-    if unpriced:
-        notes.append(f"{unpriced} 个项目未填金额，未计入")
+    notes = total_notes(projects)
     return [
         None,
         _department_label(department),
