@@ -70,15 +70,6 @@ class ProjectGone:
 SaveOutcome = SavedProject | SaveConflict | ProjectGone
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectHeading:
-    """A project as the search lists it."""
-
-    id: int
-    name: str
-    code: str | None
-
-
 class Store:
     """One database and the person working on it; every method is one transaction and may run in a
     worker thread.  Failures the user should read raise :class:`perfgoals.errors.PerfgoalsError`."""
