@@ -61,6 +61,7 @@ _COLUMNS: tuple[Column, ...] = (
     Column("standard", "绩效标准", "绩效标准", optional=True, exported=False),
     Column("method", "计算方法", "计算方法", optional=True),
     Column("reference_value", "上年指标值", "上年指标值", "value", optional=True),
+    Column("reference_actual", "上年实际完成值", "上年实际", "value", optional=True),
 )
 # (exported=False: kept from the layouts that have them, shown and edited in the TUI, not printed by
 # perfgoals' own workbook, whose columns stay those it has always printed.)
@@ -99,6 +100,8 @@ HEADER_ALIASES: dict[str, str] = {
     "评分标准": "method",
     "评（计）分标准": "method",
     "上年值": "reference_value",
+    "上年实际": "reference_actual",
+    "上年实际值": "reference_actual",
 }
 
 

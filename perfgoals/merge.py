@@ -55,7 +55,7 @@ other edited is a whole-row conflict (:data:`WHOLE_ROW`) rather than per-cell on
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -65,6 +65,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from perfgoals.models import AmountSource, GoalTable, Indicator, Project
+from perfgoals.workflow.comments import merge_comments, merge_reviews
 
 
 class Side(StrEnum):
@@ -110,6 +111,7 @@ INDICATOR_LABELS: dict[str, str] = {
     "direction": "指标方向",
     "unit": "度量单位",
     "reference_value": "上年指标值",
+    "reference_actual": "上年实际完成值",
     "method": "计算方法",
 }
 for _name in INDICATOR_FIELDS:  # fields added to the model later get a name from their description
@@ -174,6 +176,13 @@ PROJECT_CELLS: tuple[ProjectCell, ...] = tuple(
     cell for cell in _NAMED_CELLS if all(path in _MODEL_PATHS for path in cell.fields)
 ) + _other_cells()
 _CELLS_BY_KEY = {cell.key: cell for cell in PROJECT_CELLS}
+
+#: Project cells merged as lists rather than as one value: the review's comments (by number, replies
+#: united) and its transitions (united in time order), so that a merge never loses one.
+_LIST_MERGES: dict[str, Callable[[Any, Any, Any], list[Any]]] = {
+    "comments": merge_comments,
+    "reviews": merge_reviews,
+}
 
 #: Rows sharing more than this share of their non-empty cells are the same row (edited or moved).
 SAME_ROW = 0.5
@@ -553,6 +562,11 @@ def merge_projects(base: Project, mine: Project, theirs: Project) -> MergeResult
     field_conflicts: dict[str, int] = {}
     for cell in PROJECT_CELLS:
         b, m, t = (_cell_value(p, cell) for p in (base, mine, theirs))
+        if cell.key in _LIST_MERGES and not _same(m, t):  # the review's comments and transitions: never lost
+            fields[cell.key] = (_LIST_MERGES[cell.key](b[0], m[0], t[0]),)
+            if not _same(fields[cell.key], m):
+                taken.append(cell.label)
+            continue
         if _same(m, t) or _same(t, b):
             fields[cell.key] = m
         elif _same(m, b):

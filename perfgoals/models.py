@@ -10,12 +10,20 @@ typed (indicator values above all) is stored exactly as typed; parsed forms are 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+)
 
 #: The largest figure perfgoals keeps (in any unit): a thousand trillion, more than any budget holds.
 MAX_FIGURE = Decimal(10) ** 15
@@ -93,10 +101,177 @@ class AmountSource(StrEnum):
 
 
 class ProjectStatus(StrEnum):
+    """Where a goal table stands in the review (see :mod:`perfgoals.workflow`).
+
+    草稿 → 已提交 → 部门已审 → 财政已审, or 已退回 to the owner at either review.  Tables written by
+    release 0.1 as ``已审核`` read as 财政已审.
+    """
+
     DRAFT = "草稿"
     SUBMITTED = "已提交"
+    DEPARTMENT_APPROVED = "部门已审"
+    FINANCE_APPROVED = "财政已审"
     RETURNED = "已退回"
-    APPROVED = "已审核"
+
+
+#: Statuses written by earlier releases, and what they mean now.
+LEGACY_STATUSES = {"已审核": ProjectStatus.FINANCE_APPROVED}
+
+
+def _legacy_status(value: object) -> object:
+    return LEGACY_STATUSES.get(value, value) if isinstance(value, str) else value
+
+
+class Role(StrEnum):
+    """Who does what in the review."""
+
+    OWNER = "项目负责人"
+    DEPARTMENT_REVIEWER = "部门审核人"
+    FINANCE_REVIEWER = "财政审核人"
+
+
+class Grade(StrEnum):
+    """The finance office's review result, and a 自评's grade (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差)."""
+
+    EXCELLENT = "优"
+    GOOD = "良"
+    FAIR = "中"
+    POOR = "差"
+
+
+#: The finance office's 审核 points, in the order its opinion form lists them.
+REVIEW_POINTS = ("完整性", "相关性", "适当性", "可行性")
+
+
+class Reply(_Model):
+    """An answer to a review comment."""
+
+    author: str = ""
+    text: str = Field(min_length=1)
+    at: datetime | None = None
+
+
+class Comment(_Model):
+    """A reviewer's comment on a goal table, one of its rows, or one cell.
+
+    ``row`` is the indicator's position (0-based) in ``goal.indicators`` (``None``: the whole table);
+    ``field`` an :class:`Indicator` attribute (``value``, ``basis`` …) for a cell (``None``: the whole row).
+    ``quote`` keeps what the row's 三级 or the cell said when the comment was made.
+    """
+
+    number: int = Field(ge=1, description="评论编号（项目内，从 1 起）")
+    author: str = ""
+    role: Role | None = None
+    at: datetime | None = None
+    text: str = Field(min_length=1)
+    row: int | None = Field(None, ge=0, description="指标行（从 0 起）；空：整张表")
+    field: str | None = Field(None, description="单元格所在列（Indicator 属性名）；空：整行")
+    quote: str = Field("", description="评论时该行三级指标或该单元格的内容")
+    replies: list[Reply] = Field(default_factory=list)
+    resolved: bool = False
+
+
+class ReviewEvent(_Model):
+    """One transition of the review, kept in the table's history."""
+
+    action: str = Field(description="提交 / 退回 / 部门审核通过 / 财政审核 …")
+    from_status: ProjectStatus
+    to_status: ProjectStatus
+    user: str = ""
+    role: Role | None = None
+    at: datetime | None = None
+    note: str = ""
+    grade: Grade | None = Field(None, description="财政审核结果")
+    opinions: dict[str, str] = Field(default_factory=dict, description="审核要点 → 意见")
+    accepted: list[str] = Field(default_factory=list, description="提交时带理由接受的问题代码")
+
+    @field_validator("from_status", "to_status", mode="before")
+    @classmethod
+    def _legacy(cls, value: object) -> object:
+        return _legacy_status(value)
+
+
+class DeviationCause(StrEnum):
+    """The standard categories of a monitoring table's 偏差原因分析."""
+
+    FUNDING = "经费保障"
+    SYSTEM = "制度保障"
+    STAFF = "人员保障"
+    HARDWARE = "硬件条件保障"
+    OTHER = "其他"
+
+
+class Likelihood(StrEnum):
+    """完成目标可能性 in a monitoring table."""
+
+    CERTAIN = "确定能"
+    POSSIBLE = "有可能"
+    IMPOSSIBLE = "完全不可能"
+
+
+class IndicatorProgress(_Model):
+    """Monitoring of one indicator row (``row``: its position in ``goal.indicators``, from 0)."""
+
+    row: int = Field(ge=0)
+    level3: str = Field("", description="监控时该行的三级指标（行移动后据此找回）")
+    progress: str = Field("", description="1–N月执行情况，原文照录")
+    expected: str = Field("", description="全年预计完成情况，原文照录")
+    causes: list[DeviationCause] = Field(default_factory=list, description="偏差原因类别")
+    reason: str = Field("", description="偏差原因说明")
+    likelihood: Likelihood | None = Field(None, description="完成目标可能性")
+    remark: str = Field("", description="备注")
+
+
+class Monitoring(_Model):
+    """A project's mid-year monitoring (绩效监控) as of a date; the year's budget is the project's amount."""
+
+    as_of: date = Field(description="监控截止日期（通常 7 月 31 日）")
+    executed: NonNegativeAmount | None = Field(None, description="1–N月预算执行数")
+    expected_executed: NonNegativeAmount | None = Field(None, description="全年预计执行数")
+    unit: str = DEFAULT_UNIT
+    achieved: str = Field("", description="年度总体目标的 1–N月实际完成情况，原文照录")
+    rows: list[IndicatorProgress] = Field(default_factory=list)
+
+
+class EvaluationFunds(_Model):
+    """One row of a 自评表's 项目资金 block (年度资金总额, 其中：本年财政拨款, 上年结转资金, 其他资金)."""
+
+    label: str = Field(description="行名，原文照录")
+    initial: Amount | None = Field(None, description="年初预算数")
+    full_year: Amount | None = Field(None, description="全年预算数（A）")
+    executed: Amount | None = Field(None, description="全年执行数（B）")
+    rate: str | None = Field(None, description="执行率（B/A），原文照录")
+
+
+class IndicatorResult(_Model):
+    """The 自评 of one indicator row (``row``: its position in ``goal.indicators``, from 0).
+
+    ``points`` and ``score`` are as entered or imported (``None``: not given, so computed by
+    :mod:`perfgoals.evaluation`).
+    """
+
+    row: int = Field(ge=0)
+    level3: str = Field("", description="自评时该行的三级指标（行移动后据此找回）")
+    actual: str = Field("", description="实际完成值（全年实际值），原文照录")
+    points: NonNegativeAmount | None = Field(None, description="分值")
+    score: Amount | None = Field(None, description="得分（填写的）")
+    reason: str = Field("", description="偏差原因分析及改进措施（未完成原因）")
+
+
+class SelfEvaluation(_Model):
+    """A project's year-end 绩效自评: its money, each indicator's result, the totals as written."""
+
+    unit: str = DEFAULT_UNIT
+    funds: list[EvaluationFunds] = Field(default_factory=list, description="项目资金：第一行为年度资金总额")
+    rate_points: NonNegativeAmount | None = Field(None, description="预算执行率的分值（空：10 分）")
+    rate_score: Amount | None = Field(None, description="预算执行率的得分（填写的）")
+    level1_points: dict[str, NonNegativeAmount] = Field(
+        default_factory=dict, description="一级指标 → 分值（表内自带的权重，如“产出指标(50分)”）"
+    )
+    achieved: str = Field("", description="年度总体目标的实际完成情况")
+    total: Amount | None = Field(None, description="总分（填写的）")
+    grade: str = Field("", description="评价等级（填写的），原文照录")
+    rows: list[IndicatorResult] = Field(default_factory=list)
 
 
 class Direction(StrEnum):
@@ -118,6 +293,7 @@ class Indicator(_Model):
     direction: Direction | None = Field(None, description="正向/反向")
     unit: str | None = Field(None, description="度量单位（单独一列时）")
     reference_value: str | None = Field(None, description="上年指标值（结转新年度时保留，供参考）")
+    reference_actual: str | None = Field(None, description="上年实际完成值（来自上年自评，结转时保留，供参考）")
     method: str | None = Field(None, description="计算方法/评分标准，原文照录（多列时以“；”连接）")
     nature: str | None = Field(
         None,
@@ -228,7 +404,7 @@ class Project(_Model):
     amount_source: AmountSource = AmountSource.ENTERED
     owner: str = ""
     implementing_unit: str = Field("", description="实施单位")
-    status: ProjectStatus = ProjectStatus.DRAFT
+    status: Annotated[ProjectStatus, BeforeValidator(_legacy_status)] = ProjectStatus.DRAFT
     notes: str = ""
     goal: GoalTable = Field(default_factory=GoalTable)
     acceptances: list[Acceptance] = Field(default_factory=list)
@@ -243,6 +419,10 @@ class Project(_Model):
     extra: dict[str, str] = Field(
         default_factory=dict, description="项目信息中没有专门字段的内容：标签原文 → 内容原文"
     )
+    comments: list[Comment] = Field(default_factory=list, description="审核意见与回复")
+    reviews: list[ReviewEvent] = Field(default_factory=list, description="审核流转记录，按时间先后")
+    monitoring: Monitoring | None = Field(None, description="绩效监控")
+    evaluation: SelfEvaluation | None = Field(None, description="绩效自评")
 
 
 class LineAmounts(_Model):

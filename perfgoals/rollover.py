@@ -10,8 +10,11 @@ What is copied, and why (what a finance office expects of "复制上年"):
   fund source, owner, code and the amount as a starting point, marked as inferred (沿用上年金额) until
   an owner confirms it.  With the lines' amounts cleared, the checks say the money trail cannot be
   checked (PG112) until the new budget's figures are filled in: a new year is not clean by default.  Every indicator keeps its text, and
-  its last year's 指标值 is kept beside it (``Indicator.reference_value``) so owners set the new
-  target with last year's in view.
+  its last year's 指标值 is kept beside it (``Indicator.reference_value``), and the 实际完成值 of last
+  year's 自评 beside that (``Indicator.reference_actual``, matched by row: see :func:`_actuals`), so owners
+  set the new target with last year's target and what was achieved in view.
+* **Cleared:** the review (comments, transitions: status back to 草稿), the monitoring and the 自评 of
+  last year; the new year's are made in the new year.
 * **Not copied:** accepted findings (a reason given for last year's data is no reason for the new
   year's), and the published tables of the year (经济分类, 收支总表, 三公经费, 政府采购), which
   the new year's budget disclosure brings.  The department's goal texts and units are copied.
@@ -28,6 +31,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from perfgoals.errors import PerfgoalsError
+from perfgoals.evaluation import result_rows
 from perfgoals.models import (
     AmountSource,
     BudgetLine,
@@ -89,7 +93,10 @@ def _draft_project(project: Project) -> Project:
         goal=GoalTable(
             goal_text=project.goal.goal_text,
             mid_term_goal_text=project.goal.mid_term_goal_text,
-            indicators=[_carried_indicator(indicator) for indicator in project.goal.indicators],
+            indicators=[
+                _carried_indicator(indicator, actual)
+                for indicator, actual in zip(project.goal.indicators, _actuals(project), strict=True)
+            ],
             revision=1,
         ),
     )
@@ -102,9 +109,24 @@ def _carried_source(project: Project) -> AmountSource:
     return AmountSource.PREVIOUS_YEAR
 
 
-def _carried_indicator(indicator: Indicator) -> Indicator:
+def _carried_indicator(indicator: Indicator, actual: str | None) -> Indicator:
     previous = indicator.value.strip()
-    return indicator.model_copy(update={"reference_value": indicator.value if previous else None})
+    return indicator.model_copy(
+        update={"reference_value": indicator.value if previous else None, "reference_actual": actual}
+    )
+
+
+def _actuals(project: Project) -> list[str | None]:
+    """Each indicator's 实际完成值 in last year's 自评 (``None``: not evaluated or left blank), as typed.
+
+    Results are matched to rows as the 自评 itself matches them (:func:`perfgoals.evaluation.result_rows`:
+    by position, or by the 三级 a result kept when the row has moved since).
+    """
+    found = result_rows(project)
+    return [
+        found[index].actual if index in found and found[index].actual.strip() else None
+        for index in range(len(project.goal.indicators))
+    ]
 
 
 def _existing(session: Session, *, code: str, year: int) -> int | None:

@@ -762,7 +762,7 @@ def generate_department(
                 amount_unit=unit,
                 amount_source=AmountSource.COST_INDICATOR if inferred else AmountSource.ENTERED,
                 owner=rng.choice(OWNERS),
-                status=rng.choice((ProjectStatus.DRAFT, ProjectStatus.SUBMITTED, ProjectStatus.APPROVED)),
+                status=rng.choice((ProjectStatus.DRAFT, ProjectStatus.SUBMITTED, ProjectStatus.FINANCE_APPROVED)),
                 notes="",
                 goal=GoalTable.model_construct(
                     goal_text=template.goal.format(t=topic),

@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 from perfgoals.models import (
     Acceptance,
     AmountSource,
     BudgetLine,
+    Comment,
     Department,
     DepartmentGoals,
+    DeviationCause,
     Direction,
     EconomicLine,
+    EvaluationFunds,
     FiscalSplit,
     FundSource,
     GoalTable,
+    Grade,
     Indicator,
+    IndicatorProgress,
+    IndicatorResult,
+    Likelihood,
     LineAmounts,
     LinkStatus,
+    Monitoring,
     OrgUnit,
     ProcurementItem,
     Project,
     ProjectStatus,
+    Reply,
+    ReviewEvent,
+    Role,
+    SelfEvaluation,
     SummaryRow,
     SummaryTable,
     ThreePublicRow,
@@ -178,8 +190,89 @@ def full_department(code: str = "731", year: int = 2022) -> Department:
                 budget_amount=D("755"),
                 amount_unit="元",
                 fund_source=FundSource.CARRYOVER,
+                status=ProjectStatus.RETURNED,
                 goal=GoalTable(
-                    goal_text="1.生态优先", indicators=[Indicator(level1="产出指标", value="≤755元")]
+                    goal_text="1.生态优先",
+                    indicators=[Indicator(level1="产出指标", value="≤755元", reference_actual="  700 元")],
+                ),
+                comments=[
+                    Comment(
+                        number=1,
+                        author="赵审",
+                        role=Role.DEPARTMENT_REVIEWER,
+                        at=datetime(2022, 3, 2, 9, 0, tzinfo=UTC),
+                        text="成本指标与预算不符",
+                        row=0,
+                        field="value",
+                        quote="≤755元",
+                        replies=[
+                            Reply(author="王芳", text="已改为万元", at=datetime(2022, 3, 3, tzinfo=UTC))
+                        ],
+                    ),
+                    Comment(number=2, author="赵审", text="整表：请补充满意度指标"),
+                ],
+                reviews=[
+                    ReviewEvent(
+                        action="提交",
+                        from_status=ProjectStatus.DRAFT,
+                        to_status=ProjectStatus.SUBMITTED,
+                        user="王芳",
+                        role=Role.OWNER,
+                        at=datetime(2022, 3, 1, tzinfo=UTC),
+                        accepted=["PG111"],
+                    ),
+                    ReviewEvent(
+                        action="退回",
+                        from_status=ProjectStatus.SUBMITTED,
+                        to_status=ProjectStatus.RETURNED,
+                        user="赵审",
+                        role=Role.DEPARTMENT_REVIEWER,
+                        grade=Grade.FAIR,
+                        opinions={"完整性": "缺满意度指标", "适当性": ""},
+                    ),
+                ],
+                monitoring=Monitoring(
+                    as_of=date(2022, 7, 31),
+                    executed=D("300.50"),
+                    expected_executed=D("755"),
+                    unit="元",
+                    rows=[
+                        IndicatorProgress(
+                            row=0,
+                            level3="",
+                            progress=" 400元",
+                            expected="755元",
+                            causes=[DeviationCause.FUNDING, DeviationCause.OTHER],
+                            reason="资金下达晚",
+                            likelihood=Likelihood.POSSIBLE,
+                            remark="=1+1",
+                        )
+                    ],
+                ),
+                evaluation=SelfEvaluation(
+                    unit="元",
+                    funds=[
+                        EvaluationFunds(
+                            label="年度资金总额：", initial=D("0"), full_year=D("755"), executed=D("754.99")
+                        ),
+                        EvaluationFunds(label="其中：本年财政拨款", initial=D("755"), rate="99.99%"),
+                    ],
+                    rate_points=D("10"),
+                    rate_score=D("9.99"),
+                    level1_points={"产出指标": D("50"), "效益指标": D("30.5")},
+                    achieved="完成",
+                    total=D("99.99"),
+                    grade="优",
+                    rows=[
+                        IndicatorResult(
+                            row=0,
+                            level3="",
+                            actual="754.99 元",
+                            points=D("50"),
+                            score=D("49.5"),
+                            reason="节约",
+                        )
+                    ],
                 ),
             ),
         ],

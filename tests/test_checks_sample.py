@@ -14,7 +14,7 @@ import pytest
 
 from perfgoals.checks import Severity, UnknownRuleError, check_department, check_project, open_errors
 from perfgoals.checks.registry import RULES
-from perfgoals.models import Acceptance, AmountSource, Department, Indicator, LinkStatus
+from perfgoals.models import Acceptance, AmountSource, Department, Indicator, Likelihood, LinkStatus
 
 Mutation = Callable[[Department], None]
 
@@ -167,6 +167,47 @@ FUPIN = "开展科技工作者助力精准扶贫经费"
 ZULIN = "租赁办公场所费用"
 CHANGSHE = "常设展览经费"
 
+def _evaluated(**changes: object) -> Mutation:
+    """科普活动 given a 自评 (65.61 万元, all achieved), with ``changes`` made to it (the PG7xx mutations)."""
+
+    def mutate(department: Department) -> None:
+        from perfgoals.models import EvaluationFunds, IndicatorResult, SelfEvaluation
+
+        target = project(department, KEPU)
+        evaluation = SelfEvaluation(
+            funds=[EvaluationFunds(label="年度资金总额", full_year=D("65.61"), executed=D("65.61"), rate="100%"),
+                   EvaluationFunds(label="其中：本年财政拨款", full_year=D("65.61"), executed=D("65.61"))],
+            rows=[IndicatorResult(row=index, actual="达成预期指标") for index in range(len(target.goal.indicators))],
+        )
+        for name, value in changes.items():
+            if name == "first_row":
+                evaluation.rows[0] = IndicatorResult(row=0, **value)  # type: ignore[arg-type]
+            elif name == "total_row":
+                evaluation.funds[0] = EvaluationFunds(label="年度资金总额", **value)  # type: ignore[arg-type]
+            else:
+                setattr(evaluation, name, value)
+        target.evaluation = evaluation
+
+    return mutate
+
+
+def _monitored(executed: str = "38", as_of: tuple[int, int, int] = (2022, 7, 31), **row: object) -> Mutation:
+    """科普活动 given a monitoring at 7月31日 (65.61 万元, 38 万元 spent, 编印期数 on course), with ``row``
+    changing its first entry (the PG6xx mutations)."""
+
+    def mutate(department: Department) -> None:
+        from datetime import date
+
+        from perfgoals.models import IndicatorProgress, Monitoring
+
+        entry = IndicatorProgress(row=0, level3="编印期数", progress="已编印4期", expected="6期")
+        for name, value in row.items():
+            setattr(entry, name, value)
+        project(department, KEPU).monitoring = Monitoring(as_of=date(*as_of), executed=D(executed), rows=[entry])
+
+    return mutate
+
+
 SAMPLE_MUTATIONS: dict[str, Mutation] = {
     "PG101": _cost(KEPU, "≤75.61万元"),  # its amount comes from the procurement table
     "PG102": lambda d: d.projects.remove(project(d, ZULIN)),  # 2060701 is now 78.00 short
@@ -223,6 +264,20 @@ SAMPLE_MUTATIONS: dict[str, Mutation] = {
     "PG501": lambda d: project(d, KEPU).goal.indicators.append(project(d, KEPU).goal.indicators[0].model_copy()),
     "PG502": lambda d: setattr(project(d, FUPIN), "goal", project(d, XIANGCUN).goal.model_copy(deep=True)),
     "PG503": lambda d: setattr(project(d, FUPIN), "name", XIANGCUN),
+    "PG601": _monitored(expected="5期"),
+    "PG602": _monitored(likelihood=Likelihood.IMPOSSIBLE),
+    "PG603": _monitored(executed="5"),
+    "PG604": _monitored(row=9, level3="已删除的指标"),
+    "PG605": _monitored(executed="70"),
+    "PG606": _monitored(as_of=(2021, 7, 31)),
+    "PG701": _evaluated(level1_points={"产出指标": D(50)}, first_row={"actual": "6期", "points": D(60), "score": D(60)}),
+    "PG702": _evaluated(rate_points=D(20)),
+    "PG703": _evaluated(total_row={"full_year": D(0), "executed": D(0), "rate": "0"}),
+    "PG704": _evaluated(rate_score=D(0)),
+    "PG705": _evaluated(first_row={"actual": "8期", "points": D(5), "score": D(6)}),
+    "PG706": _evaluated(first_row={"actual": "3期"}),
+    "PG707": _evaluated(total=D(80), grade="良"),
+    "PG708": _evaluated(first_row={"actual": "3期", "score": D(10), "reason": "印刷推迟"}),
 }
 
 

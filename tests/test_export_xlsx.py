@@ -191,7 +191,7 @@ def test_table_of_contents_links_and_counts(workbook_path: Path) -> None:
 def test_summary_has_every_indicator_row(workbook_path: Path) -> None:
     sheet = openpyxl.load_workbook(workbook_path)["汇总"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:Y15"
+    assert sheet.auto_filter.ref == "A1:Z15"  # 上年实际完成值 added a column
     header = [cell.value for cell in sheet[1]]
     assert header[:11] == [
         "部门编码", "部门名称", "年度", "项目名称", "项目编码", "功能科目编码",

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 from perfgoals.documents import dump_document, parse_document
-from perfgoals.models import Project
+from perfgoals.models import Project, ProjectStatus
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import (
     SCHEMA_HEAD,
@@ -38,7 +38,9 @@ def test_first_release_database_is_upgraded_without_loss(tmp_path: Path) -> None
         department = repo.load_department(session, department_id=key.id)
         changes = repo.history(session, department_id=key.id)
     # The release's dump, read by this release (fields added since take their defaults), is what loads.
-    released = parse_document((DATA / "release-0.1.0.json").read_text(encoding="utf-8"), source="release-0.1.0.json")
+    released = parse_document(
+        (DATA / "release-0.1.0.json").read_text(encoding="utf-8"), source="release-0.1.0.json"
+    )
     assert dump_document(department) == dump_document(released)
     # Revision 0003's columns start empty on the rows already there.
     assert {(p.implementing_unit, p.goal.mid_term_goal_text) for p in department.projects} == {("", "")}
@@ -105,7 +107,9 @@ def test_revision_0004_downgrades_and_upgrades_the_sample_without_loss(db_url: s
     engine, department_id, _ = _sample_with_bin(db_url)
     with read_session(engine) as session:
         # Going down to 0003 passes revision 0005, which takes the goal tables' recorded layouts with it.
-        before = dump_document(without_revision_0005(repo.load_department(session, department_id=department_id)))
+        before = dump_document(
+            without_revision_0005(repo.load_department(session, department_id=department_id))
+        )
     rows = _rows(engine)
     migrate(engine, "0003", downgrade=True)
     with engine.connect() as connection:
@@ -139,4 +143,44 @@ def test_downgrading_0004_turns_the_bin_into_marked_projects(db_url: str) -> Non
     with read_session(engine) as session:
         department = repo.load_department(session, department_id=department_id)
     assert department.projects[0].goal.indicators == binned.goal.indicators
+    engine.dispose()
+
+
+def test_revision_0007_reads_the_old_approved_status_as_the_finance_review(db_url: str) -> None:
+    """已审核 of earlier releases is 财政已审 after 0007, and a downgrade gives the older statuses back."""
+    engine, department_id, _ = _sample_with_bin(db_url)
+    with read_session(engine) as session:
+        names = [
+            project.name for project in repo.load_department(session, department_id=department_id).projects
+        ]
+    migrate(engine, "0006", downgrade=True)
+    with engine.begin() as connection:
+        assert "review" not in {c["name"] for c in inspect(connection).get_columns("project")}
+        assert "app_user" not in inspect(connection).get_table_names()
+        for name, status in ((names[0], "已审核"), (names[1], "已提交")):
+            connection.execute(
+                text("UPDATE project SET status = :status WHERE name = :name"),
+                {"status": status, "name": name},
+            )
+    migrate(engine, "head")
+    with read_session(engine) as session:
+        statuses = {
+            p.name: p.status for p in repo.load_department(session, department_id=department_id).projects
+        }
+    assert (
+        statuses[names[0]] is ProjectStatus.FINANCE_APPROVED and statuses[names[1]] is ProjectStatus.SUBMITTED
+    )
+    with write_session(engine) as session:
+        project = repo.load_department(session, department_id=department_id).projects[1]
+        connection = session.connection()
+        connection.execute(text("UPDATE project SET status = '部门已审' WHERE id = :id"), {"id": project.id})
+    migrate(engine, "0006", downgrade=True)
+    with engine.connect() as connection:
+        rows = dict(
+            connection.execute(
+                text("SELECT name, status FROM project WHERE name IN (:a, :b)"),
+                {"a": names[0], "b": names[1]},
+            ).all()
+        )
+    assert rows == {names[0]: "已审核", names[1]: "已提交"}
     engine.dispose()

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from sqlalchemy.engine import Engine
 
 from perfgoals.documents import dump_document
-from perfgoals.models import ProjectStatus
-from perfgoals.rollover import RolloverError, rollover, rollover_year
+from perfgoals.models import (
+    Comment,
+    Department,
+    EvaluationFunds,
+    IndicatorProgress,
+    IndicatorResult,
+    Likelihood,
+    Monitoring,
+    ProjectStatus,
+    ReviewEvent,
+    Role,
+    SelfEvaluation,
+)
+from perfgoals.rollover import RolloverError, next_year_department, rollover, rollover_year
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import open_database, read_session, write_session
 from tests.builders import full_department
@@ -154,3 +168,90 @@ def test_cli_rollover_unknown_department_and_empty_year(cli, tmp_path) -> None: 
     empty = cli("rollover", "--from", "2019", "--to", "2020")
     assert empty.code == 2 and "2019 年没有部门数据" in empty.stderr
     assert "731\t2022" in cli("list").stdout and "2023" not in cli("list").stdout
+
+
+def _evaluated(code: str = "731", year: int = 2022) -> Department:
+    """``full_department`` after a year of review, monitoring and 自评: the first project's rows
+    evaluated, one result pointing at a row that moved since (found again by its 三级)."""
+    department = full_department(code, year)
+    department.projects[1].evaluation = None  # the second project has no 自评
+    project = department.projects[0]
+    project.status = ProjectStatus.FINANCE_APPROVED
+    project.comments = [Comment(number=1, author="李审核", role=Role.FINANCE_REVIEWER, text="依据不足", row=0)]
+    project.reviews = [
+        ReviewEvent(action="提交", from_status=ProjectStatus.DRAFT, to_status=ProjectStatus.SUBMITTED, user="王芳")
+    ]
+    project.monitoring = Monitoring(
+        as_of=date(2022, 7, 31),
+        executed=Decimal("10.5"),
+        rows=[IndicatorProgress(row=0, level3="推广新品种", progress="2种", likelihood=Likelihood.CERTAIN)],
+    )
+    project.evaluation = SelfEvaluation(
+        funds=[EvaluationFunds(label="年度资金总额", initial=Decimal("21.87"), executed=Decimal("20"))],
+        rows=[
+            IndicatorResult(row=0, level3="推广新品种", actual=" 4种 ", points=Decimal("10")),
+            # Rows 1 and 2 swapped since the 自评: found by the 三级 each result kept.
+            IndicatorResult(row=1, level3="农村群众满意度", actual="96%"),
+            IndicatorResult(row=2, level3="预算总成本", actual="20万元"),
+        ],
+    )
+    return department
+
+
+def test_rollover_carries_last_years_actual_values_beside_its_targets() -> None:
+    source = _evaluated()
+    carried = next_year_department(source, to_year=2023)
+    rows = carried.projects[0].goal.indicators
+    assert [(row.reference_value, row.reference_actual) for row in rows] == [
+        ("≥3种", " 4种 "),  # as typed
+        ("≤ 21.87 万元 ", "20万元"),
+        ("≥95%", "96%"),
+    ]
+    # A project without a 自评 carries no actual values, and one from two years back is not kept.
+    assert [row.reference_actual for row in carried.projects[1].goal.indicators] == [None]
+    again = next_year_department(carried, to_year=2024)
+    assert all(row.reference_actual is None for row in again.projects[0].goal.indicators)
+    assert [row.reference_value for row in again.projects[0].goal.indicators] == ["≥3种", "≤ 21.87 万元 ", "≥95%"]
+    # The year's review, monitoring and 自评 stay in last year; the new table starts as a draft.
+    new = carried.projects[0]
+    assert new.status is ProjectStatus.DRAFT
+    assert (new.comments, new.reviews, new.monitoring, new.evaluation) == ([], [], None, None)
+
+
+def test_cli_rollover_shows_last_years_actuals_in_the_new_years_workbook(  # type: ignore[no-untyped-def]
+    cli, db_url: str, tmp_path
+) -> None:
+    engine = open_database(db_url)
+    with write_session(engine) as session:
+        repo.save_department(session, department=_evaluated(), user="测试员")
+    engine.dispose()
+
+    result = cli("rollover", "--from", "2022", "--to", "2023", "-d", "731", db=db_url)
+    assert result.code == 0, result.stderr
+
+    engine = open_database(db_url)
+    with read_session(engine) as session:
+        key = repo.find_department(session, code="731", year=2023)
+        new = repo.load_department(session, department_id=key.id)
+        old_key = repo.find_department(session, code="731", year=2022)
+        old = repo.load_department(session, department_id=old_key.id)
+    engine.dispose()
+    project = new.projects[0]
+    assert [row.reference_actual for row in project.goal.indicators] == [" 4种 ", "20万元", "96%"]
+    assert project.status is ProjectStatus.DRAFT and project.evaluation is None and project.monitoring is None
+    assert not project.comments and not project.reviews
+    # Last year keeps its own.
+    assert old.projects[0].evaluation is not None and old.projects[0].comments[0].text == "依据不足"
+
+    out = tmp_path / "2023.xlsx"
+    exported = cli("export", "-d", "731", "-y", "2023", "-o", str(out), db=db_url)
+    assert exported.code == 0, exported.stderr
+    book = openpyxl.load_workbook(out)
+    sheet = next(book[name] for name in book.sheetnames if name.startswith("开展科技工作者助力乡村振兴"))
+    cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(row for row in cells if "上年指标值" in row)
+    column = header.index("上年实际完成值")
+    values = [row[column] for row in cells[cells.index(header) + 1 :] if row[column]]
+    assert values == [" 4种 ", "20万元", "96%"], values
+    summary = [[cell.value for cell in row] for row in book["汇总"].iter_rows()]
+    assert "上年实际完成值" in summary[0]

@@ -16,7 +16,7 @@ SECTIONS = ("检查内容：", "为什么重要：", "错误示例：", "正确�
 def test_codes_are_unique_well_formed_and_in_order() -> None:
     codes = [rule.code for rule in RULES]
     assert len(codes) == len(set(codes)) == len(RULES_BY_CODE)
-    assert all(re.fullmatch(r"PG[1-5]\d\d", code) for code in codes)
+    assert all(re.fullmatch(r"PG[1-7]\d\d", code) for code in codes)
     assert codes == sorted(codes)
 
 

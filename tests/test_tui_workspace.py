@@ -238,6 +238,7 @@ def test_every_indicator_field_is_a_column_and_the_export_prints_what_it_printed
         ("basis", "指标值确定依据", False),
         ("method", "计算方法", True),
         ("reference_value", "上年指标值", True),
+        ("reference_actual", "上年实际完成值", True),
     ]
     assert [c.field for c in EXPORTED_COLUMNS] == [c.field for c in EXPORT_COLUMNS]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any, Generic, NamedTuple, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
 
 from perfgoals.checks.arithmetic import Comparison
 from perfgoals.checks.vocabulary import clean
@@ -34,6 +34,10 @@ from perfgoals.reading.reconcile import LineReconciliation, Sum, department_tota
 from perfgoals.reading.rounding import ZERO, Status
 from perfgoals.reading.rows import is_blank, levels, value_text
 from perfgoals.values import ParsedValue, parse_value
+
+if TYPE_CHECKING:
+    from perfgoals.evaluation import EvaluationSummary
+    from perfgoals.monitoring.figures import MonitoringReading
 
 T = TypeVar("T")
 
@@ -511,6 +515,31 @@ class CheckContext:
             if any(not row.blank for row in facts.rows):
                 grouped[facts.signature].append(facts.index)
         return dict(grouped)
+
+    @lazy
+    def monitoring(self) -> dict[int, MonitoringReading]:
+        """Each monitored project's 绩效监控 read once (:func:`perfgoals.monitoring.read_monitoring`),
+        by project index; projects without monitoring are absent."""
+        from perfgoals.monitoring.figures import read_monitoring
+
+        readings: dict[int, MonitoringReading] = {}
+        for index, project in enumerate(self.project_list):
+            reading = read_monitoring(project, self.year, self.framework_id)
+            if reading is not None:
+                readings[index] = reading
+        return readings
+
+    @lazy
+    def evaluations(self) -> dict[int, EvaluationSummary]:
+        """Each project's 绩效自评 summarised once (:func:`perfgoals.evaluation.evaluate`: points, scores,
+        执行率, 总分), by project index; projects without a 自评 are absent."""
+        from perfgoals.evaluation import evaluate
+
+        return {
+            index: evaluate(project, self.framework_id)
+            for index, project in enumerate(self.project_list)
+            if project.evaluation is not None
+        }
 
 
 def _relation(entry: LineReconciliation, entry_sum: Sum) -> str:

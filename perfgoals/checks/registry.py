@@ -60,6 +60,20 @@ from perfgoals.checks.rules.pg415_unit_misfit import UnitMisfit
 from perfgoals.checks.rules.pg501_duplicate_indicator import DuplicateIndicator
 from perfgoals.checks.rules.pg502_duplicate_table import DuplicateTable
 from perfgoals.checks.rules.pg503_duplicate_project import DuplicateProjectName
+from perfgoals.checks.rules.pg601_off_course_reason import OffCourseWithoutReason
+from perfgoals.checks.rules.pg602_likelihood_reason import DoubtfulWithoutReason
+from perfgoals.checks.rules.pg603_spending_pace import SpendingOutOfStep
+from perfgoals.checks.rules.pg604_monitoring_row import MonitoringRowMismatch
+from perfgoals.checks.rules.pg605_executed_over_budget import ExecutedOverBudget
+from perfgoals.checks.rules.pg606_monitoring_date import MonitoringDateOutsideYear
+from perfgoals.checks.rules.pg701_level1_points import Level1Points
+from perfgoals.checks.rules.pg702_points_total import PointsTotal
+from perfgoals.checks.rules.pg703_funds_total import FundsTotal
+from perfgoals.checks.rules.pg704_execution_rate import ExecutionRate
+from perfgoals.checks.rules.pg705_score_over_points import ScoreOverPoints
+from perfgoals.checks.rules.pg706_shortfall_reason import ShortfallWithoutReason
+from perfgoals.checks.rules.pg707_total_grade import TotalAndGrade
+from perfgoals.checks.rules.pg708_score_computed import ScoreNotComputed
 
 RULES: tuple[Rule, ...] = (
     CostCeilingAboveBudget(),
@@ -114,6 +128,20 @@ RULES: tuple[Rule, ...] = (
     DuplicateIndicator(),
     DuplicateTable(),
     DuplicateProjectName(),
+    OffCourseWithoutReason(),
+    DoubtfulWithoutReason(),
+    SpendingOutOfStep(),
+    MonitoringRowMismatch(),
+    ExecutedOverBudget(),
+    MonitoringDateOutsideYear(),
+    Level1Points(),
+    PointsTotal(),
+    FundsTotal(),
+    ExecutionRate(),
+    ScoreOverPoints(),
+    ShortfallWithoutReason(),
+    TotalAndGrade(),
+    ScoreNotComputed(),
 )
 
 #: The rules by code.

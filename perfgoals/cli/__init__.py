@@ -44,6 +44,18 @@ COMMAND_MODULES: dict[str, str] = {
     "rollover": "perfgoals.cli.rollover",
     "trash": "perfgoals.cli.trash",
     "restore": "perfgoals.cli.trash",
+    "users": "perfgoals.cli.review",
+    "submit": "perfgoals.cli.review",
+    "withdraw": "perfgoals.cli.review",
+    "approve": "perfgoals.cli.review",
+    "return": "perfgoals.cli.review",
+    "comment": "perfgoals.cli.review",
+    "reply": "perfgoals.cli.review",
+    "resolve": "perfgoals.cli.review",
+    "queue": "perfgoals.cli.review",
+    "review-log": "perfgoals.cli.review",
+    "monitor": "perfgoals.cli.monitoring",
+    "evaluate": "perfgoals.cli.evaluating",
 }
 
 

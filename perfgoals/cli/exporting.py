@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -12,6 +12,7 @@ from perfgoals.cli import AppState, department_options, main, pass_state
 from perfgoals.cli.progress import TerminalProgress
 from perfgoals.errors import PerfgoalsError
 from perfgoals.export.goal_layouts import LAYOUT_DESCRIPTIONS
+from perfgoals.export.xlsx import ExportSummary
 from perfgoals.models import Department, Project
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import read_session
@@ -20,6 +21,35 @@ from perfgoals.storage.db import read_session
 BATCH = 10
 #: Exports with at least this many projects show a progress bar on a terminal.
 PROGRESS_THRESHOLD = 20
+
+
+#: ``--kind``: what is exported, by name and alias.  目标 (goals) is the goal tables' workbook.
+KINDS: dict[str, str] = {
+    "目标": "目标", "goals": "目标",
+    "监控": "监控", "monitoring": "监控",
+    "自评": "自评", "evaluation": "自评",
+}
+
+
+def _evaluation_writer() -> Callable[..., ExportSummary]:
+    from perfgoals.export.evaluation_sheet import write_evaluation_workbook
+
+    return write_evaluation_workbook
+
+
+#: The workbook writer of each kind but 目标 (the goal tables' ``write_workbook``, below): each takes
+#: ``(path, departments, *, findings=None, digit_pixels=...)`` and returns an ``ExportSummary``; loaded
+#: only when asked for.
+def _monitoring_writer() -> Callable[..., ExportSummary]:
+    from perfgoals.export.monitoring_sheet import write_monitoring_workbook
+
+    return write_monitoring_workbook
+
+
+FOLLOWUP_WRITERS: dict[str, Callable[[], Callable[..., ExportSummary]]] = {
+    "监控": _monitoring_writer,
+    "自评": _evaluation_writer,
+}
 
 
 class ProjectNotFound(PerfgoalsError):
@@ -95,6 +125,14 @@ def _stream(engine: Engine, ids: list[int]) -> Iterator[Department]:
     help="每个项目的绩效目标表都按这一表样导出（默认按各表导入时的表样；在本软件中新建的表按全国 2021 年模板）。"
     "可用：" + "；".join(f"{name}：{text}" for name, text in LAYOUT_DESCRIPTIONS.items()) + "。",
 )
+@click.option(
+    "--kind",
+    "-k",
+    metavar="目标|监控|自评",
+    default="目标",
+    help="导出什么：目标（goals，默认：绩效目标表工作簿）、监控（monitoring：绩效监控表）、"
+    "自评（evaluation：项目支出绩效自评表，得分按标准算法计算）。监控、自评只用于 xlsx 和 pdf。",
+)
 @click.option("--skip-checks", is_flag=True, help="不运行校验（“问题”表为空，目录的未处理问题一栏写“未检查”）。")
 @click.option(
     "--raw-csv",
@@ -116,11 +154,17 @@ def export(
     raw_csv: bool,
     as_pdf: bool,
     edition: str | None,
+    kind: str,
 ) -> None:
     """导出绩效目标表：格式化的 Excel 工作簿（目录、每个项目一张表、汇总、对账、问题），或 JSON/CSV 数据。"""
     from perfgoals.export import default_output_path, write_csv, write_json, write_workbook
     from perfgoals.export.editions import Edition, parse_edition
 
+    chosen_kind = KINDS.get(kind.strip().lower())
+    if chosen_kind is None:
+        raise click.UsageError(f"没有“{kind}”这种导出（--kind），可用：目标（goals）、监控（monitoring）、自评（evaluation）")
+    if chosen_kind != "目标" and chosen_kind not in FOLLOWUP_WRITERS:
+        raise click.UsageError(f"--kind {chosen_kind} 的导出尚未提供")
     if as_pdf:
         if fmt not in (None, "pdf"):
             raise click.UsageError(f"--pdf 不能与 --format {fmt} 同用")
@@ -141,6 +185,11 @@ def export(
     if fmt is None:
         suffix = target.suffix.lower().lstrip(".") if target is not None and not to_folder else ""
         fmt = suffix if suffix in ("xlsx", "json", "csv", "pdf") else "xlsx"
+    if chosen_kind != "目标":
+        if fmt not in ("xlsx", "pdf"):
+            raise click.UsageError(f"--kind {chosen_kind} 只能导出 xlsx 或 pdf")
+        if layout is not None or edition is not None:
+            raise click.UsageError(f"--layout 和 --edition 只用于绩效目标表（--kind {chosen_kind} 不用）")
     if chosen is not None and fmt not in ("xlsx", "pdf"):
         raise click.UsageError(f"--edition 只用于 xlsx 工作簿和 pdf（{fmt} 数据不分版本）")
     if fmt == "pdf":
@@ -179,6 +228,8 @@ def export(
             extension=fmt,
             project=selected.name if selected is not None else None,
         )
+        if chosen_kind != "目标":
+            target = target.with_name(f"{target.stem}-{chosen_kind}{target.suffix}")
     elif not target.suffix:
         target = target.with_name(f"{target.name}.{fmt}")
     if layout is not None and fmt not in ("xlsx", "pdf"):
@@ -194,6 +245,21 @@ def export(
 
         def departments() -> Iterator[Department]:
             yield from _stream(engine, ids)
+
+    if chosen_kind != "目标":  # 监控表 / 自评表: one writer per kind (FOLLOWUP_WRITERS)
+        writer = FOLLOWUP_WRITERS[chosen_kind]()
+        book = target.with_name(f".{target.stem}.render.xlsx") if fmt == "pdf" else target
+        extra = {"digit_pixels": renderer_digit_pixels()} if fmt == "pdf" else {}
+        summary = writer(book, departments(), findings=(lambda _department: []) if skip_checks else None, **extra)
+        if fmt == "pdf":
+            from perfgoals.export.pdf import workbook_to_pdf
+
+            try:
+                summary.path = workbook_to_pdf(book, target)
+            finally:
+                book.unlink(missing_ok=True)
+        click.echo(summary.describe())
+        return
 
     from perfgoals.export.xlsx import wants_project_sheets
 

@@ -196,13 +196,26 @@ def _join(
     added: list[str] = []
     replaced: list[str] = []
     blocked: list[str] = []
+    attached: list[str] = []  # projects given their 自评
     for project in result.department.projects:
         old = stored.get(project.name)
         if old is None:
             repo.add_project(session, department_id=current.id, project=project, user=user)
             added.append(project.name)
             continue
-        notes = project_differences(old, project)
+        if project.evaluation is not None:  # a 自评表: its 自评 goes on the stored project, targets untouched
+            from perfgoals.importers.interpret.evaluation_attach import attach_evaluation
+
+            evaluated, unmatched = attach_evaluation(old, project, current.framework)
+            if evaluated.evaluation == old.evaluation:
+                continue
+            if old.evaluation is not None and not replace:
+                blocked.append(f"{project.name}（已有自评，与本次导入的不同）")
+                continue
+            repo.save_project(session, project=evaluated, expected_revision=old.goal.revision, user=user)
+            attached.append(f"{project.name}{'（' + '；'.join(unmatched) + '）' if unmatched else ''}")
+            continue
+        notes = project_differences(old, _with_review_of(old, project))
         if not notes:
             continue
         entry = f"{project.name}（{'；'.join(notes)}）"
@@ -216,18 +229,31 @@ def _join(
         details.append(f"新增项目（{len(added)} 个）：{'、'.join(added)}")
     if replaced:
         details.append(f"替换的项目（{len(replaced)} 个）：{'；'.join(replaced)}")
+    if attached:
+        details.append(f"导入自评的项目（{len(attached)} 个）：{'；'.join(attached)}")
     if blocked:
         details.append(f"与数据库中不同的项目（{len(blocked)} 个，需要 --replace 才会替换）：{'；'.join(blocked)}")
         return "blocked", details
-    if not added and not replaced:
+    if not added and not replaced and not attached:
         return "unchanged", details
     return "joined", details
+
+
+def _with_review_of(old: Project, new: Project) -> Project:
+    """``new`` (read from a goal table file) with ``old``'s review and what follows the targets: they are the
+    database's, not the file's, which carries none of them (a table under review is refused by save_project:
+    perfgoals.storage.locking)."""
+    kept = {"status": old.status, "comments": old.comments, "reviews": old.reviews}
+    kept.update({name: getattr(old, name) for name in ("monitoring", "evaluation") if getattr(new, name) is None})
+    return new.model_copy(update=kept)
 
 
 def _replace_project(session: Session, old: Project, new: Project, user: str) -> None:
     from perfgoals.storage import repository as repo
 
-    update = new.model_copy(update={"id": old.id, "goal": new.goal.model_copy(update={"revision": old.goal.revision})})
+    update = _with_review_of(old, new).model_copy(
+        update={"id": old.id, "goal": new.goal.model_copy(update={"revision": old.goal.revision})}
+    )
     repo.save_project(session, project=update, expected_revision=old.goal.revision, user=user)
 
 

@@ -162,6 +162,7 @@ _EXPORT_STYLES: dict[str, tuple[str, float, float]] = {
     "basis": ("text", 10, 22),
     "method": ("text", 10, 30),
     "reference_value": ("text_center", 9, 20),
+    "reference_actual": ("text_center", 9, 20),
 }
 
 #: Columns of a goal table in the order of the published layouts; optional ones only when used.

@@ -52,6 +52,7 @@ INDICATOR_FIELDS: tuple[Field, ...] = (
     Field("direction", "指标方向"),
     Field("unit", "度量单位"),
     Field("reference_value", "上年指标值"),
+    Field("reference_actual", "上年实际完成值"),
     Field("value_kind", "指标值类型"),
     Field("value_reading", "指标值解读"),
 )
@@ -126,6 +127,7 @@ def indicator_rows(
                 direction.value if direction else None,
                 indicator.unit,
                 indicator.reference_value,
+                indicator.reference_actual,
                 kind,
                 reading,
             )

@@ -24,7 +24,7 @@ from xlsxwriter.workbook import Workbook
 
 from perfgoals.checks.findings import Finding
 from perfgoals.errors import PerfgoalsError
-from perfgoals.export import printing
+from perfgoals.export import followup_sheets, printing
 from perfgoals.export.editions import (
     NOT_CHECKED,
     SUBMIT_TOC,
@@ -205,7 +205,7 @@ _SUMMARY_WIDTHS = {
     "budget_line": 10, "budget_amount": 16, "amount_unit": 7, "budget_amount_wan": 12, "amount_source": 16,
     "status": 8, "row": 6, "level1": 11, "level2": 13,
     "level3": 20, "description": 28, "value": 14, "basis": 16, "mid_term_value": 12, "weight": 7,
-    "direction": 8, "unit": 8, "reference_value": 12, "value_kind": 9, "value_reading": 16,
+    "direction": 8, "unit": 8, "reference_value": 12, "reference_actual": 12, "value_kind": 9, "value_reading": 16,
 }  # fmt: skip
 SUMMARY = Table(
     SUMMARY_SHEET,
@@ -493,7 +493,12 @@ def _write(
         {"title": "预算绩效目标表", "author": "perfgoals", "comments": f"{FORMAT_NAME} v{FORMAT_VERSION}"}
     )
     workbook.set_custom_property("perfgoals_format", f"{FORMAT_NAME} v{FORMAT_VERSION}")
-    namer = SheetNamer((TOC_SHEET, SUMMARY_SHEET, RECON_SHEET, FINDINGS_SHEET, META_SHEET))
+    namer = SheetNamer(
+        (TOC_SHEET, SUMMARY_SHEET, RECON_SHEET, FINDINGS_SHEET, META_SHEET, *followup_sheets.SHEETS)
+    )
+    # The 工作版's 部门整体绩效目标 and 审核意见 records, written after the project sheets.
+    goal_records: list[list[TableItem]] = []
+    comment_records: list[list[TableItem]] = []
     toc = summary_sheet = recon = problems = None
     if consolidated:
         toc = _TableWriter(workbook, styles, SUBMIT_TOC if submit else TOC)
@@ -522,7 +527,9 @@ def _write(
                 sheet_layout, geometry = project_sheet(
                     department, project, name=name, defined_name=defined_name, layout=layout
                 )
-                writer = SheetWriter(workbook, styles, sheet_layout)
+                writer = followup_sheets.project_writer(
+                    workbook, styles, sheet_layout, project, geometry, notes=meta is not None
+                )
                 writer.close()
                 printed_set.append((writer.sheet, sheet_layout.widths))
                 if first_visible is None:
@@ -563,6 +570,10 @@ def _write(
                 toc.add(submit_toc_total(department, reconciliation))
             else:
                 toc.add(_toc_total(department, reconciliation, open_total if checked else NOT_CHECKED))
+        if consolidated and not submit:
+            if followup_sheets.has_goals(department):
+                goal_records.append(followup_sheets.goals_record(department))
+            comment_records.extend(followup_sheets.comment_records(department))
         if summary_sheet is not None:
             for record in indicator_rows(department, amount_cell=money_cell):
                 summary_sheet.add(record)
@@ -581,7 +592,16 @@ def _write(
         first_visible.activate()
         first_visible.set_first_sheet()
     summary.printing = printing.apply(printed_set, digit_pixels)
-    for table_writer in (toc, summary_sheet, recon, problems):
+    followup_tables: list[_TableWriter] = []
+    for followup_table, followup_records in (
+        (followup_sheets.GOALS, goal_records),
+        (followup_sheets.COMMENTS, comment_records),
+    ):
+        if followup_records:
+            followup_tables.append(_TableWriter(workbook, styles, followup_table))
+            for followup_record in followup_records:
+                followup_tables[-1].add(followup_record)
+    for table_writer in (toc, summary_sheet, recon, problems, *followup_tables):
         if table_writer is not None:
             table_writer.close()
     if meta is not None:

@@ -19,6 +19,7 @@ _INDICATOR_FIELDS = {
     "direction": "指标方向",
     "unit": "度量单位",
     "reference_value": "上年指标值",
+    "reference_actual": "上年实际完成值",
     "method": "计算方法",
     "nature": "指标性质",
     "mid_term_level2": "实施期二级指标",

@@ -91,6 +91,9 @@ def import_text(
     """Import the text form of a disclosure from its bytes (UTF-8, UTF-16 with BOM or GBK)."""
     text, encoding = decode_text(raw, source=source)
     document = read_text(text, source=source)
+    from perfgoals.importers.interpret.evaluation_text import rebuild_run_together
+
+    document = rebuild_run_together(document)  # a 自评表 whose cells ran together in one line
     if encoding:
         document.notes.append(f"按 {encoding} 编码读取")
     return finish(document, department_code=department_code, year=year)

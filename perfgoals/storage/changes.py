@@ -70,6 +70,8 @@ _PROJECT_ACTIONS = {
     "create": ChangeKind.PROJECT_ADDED,
     "delete": ChangeKind.PROJECT_DELETED,
     "restore": ChangeKind.PROJECT_RESTORED,
+    # The review (perfgoals.storage.workflow): a transition or a comment saves the project's status and review.
+    **dict.fromkeys(("提交", "撤回", "退回", "部门审核通过", "财政审核", "评论", "回复", "解决", "重开评论"), ChangeKind.PROJECT_SAVED),
 }
 _ENTITIES = {
     "department": ChangeKind.DEPARTMENT,

@@ -31,6 +31,7 @@ from sqlalchemy import Connection, CursorResult, Select, delete, func, insert, o
 from sqlmodel import Session, col
 
 from perfgoals.models import (
+    LEGACY_STATUSES,
     Acceptance,
     AmountSource,
     BudgetLine,
@@ -58,6 +59,9 @@ from perfgoals.models import (
 )
 from perfgoals.storage.changes import publish
 from perfgoals.storage.db import StorageError
+from perfgoals.storage.followup import FOLLOWUP_COLUMNS, followup_fields, followup_values
+from perfgoals.storage.locking import TableLocked as TableLocked  # raised by the two below
+from perfgoals.storage.locking import refuse_locked_delete, refuse_locked_replace, refuse_locked_save
 from perfgoals.storage.tables import (
     AcceptanceRow,
     BudgetLineRow,
@@ -279,6 +283,7 @@ _INDICATOR_FIELDS = (
     "standard",
     "expected_value",
     "extra",
+    "reference_actual",
 )
 
 
@@ -307,7 +312,13 @@ def _indicator(row: Any) -> Indicator:
         standard=row.standard,
         expected_value=row.expected_value,
         extra=_json_cell(row.extra) or {},
+        reference_actual=row.reference_actual,
     )
+
+
+def _status(value: str) -> ProjectStatus:
+    """A stored status; one written by an earlier release (``已审核``) reads as what it means now."""
+    return LEGACY_STATUSES.get(value) or ProjectStatus(value)
 
 
 def _acceptance(row: Any) -> Acceptance:
@@ -332,7 +343,7 @@ def _project(row: Any, indicators: list[Indicator], acceptances: list[Acceptance
         amount_source=AmountSource(row.amount_source),
         owner=row.owner,
         implementing_unit=row.implementing_unit,
-        status=ProjectStatus(row.status),
+        status=_status(row.status),
         notes=row.notes,
         goal=_build(
             GoalTable,
@@ -344,6 +355,7 @@ def _project(row: Any, indicators: list[Indicator], acceptances: list[Acceptance
         ),
         acceptances=acceptances,
         **_project_details(row.details),
+        **followup_fields(row.review, row.monitoring, row.evaluation),
     )
 
 
@@ -498,6 +510,7 @@ _PROJECT_COLUMNS = (
     "department_id", "id", "name", "code", "budget_line_code", "line_link", "fund_source",
     "fund_source_detail", "budget_amount", "amount_unit", "amount_source", "owner", "status", "notes",
     "goal_text", "revision", "implementing_unit", "mid_term_goal_text", "details", "goal_layout",
+    *FOLLOWUP_COLUMNS,
 )  # fmt: skip
 _ACCEPTANCE_COLUMNS = ("department_id", "project_id", "code", "reason", "accepted_by", "accepted_at")
 
@@ -667,7 +680,7 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
     for (
         project_id, level1, level2, level3, description, value, basis, mid_term_value, weight, direction,
         unit, reference_value, method, nature, mid_term_level2, mid_term_level3, standard, expected_value,
-        extra,
+        extra, reference_actual,
     ) in _driver_rows(connection, indicator_statement):  # fmt: skip
         indicators[project_id].append(
             indicator(
@@ -683,6 +696,7 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
                     "direction": (directions.get(direction) or Direction(direction)) if direction else None,
                     "unit": unit,
                     "reference_value": reference_value,
+                    "reference_actual": reference_actual,
                     "method": method,
                     "nature": nature,
                     "mid_term_level2": mid_term_level2,
@@ -704,7 +718,7 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
     for (
         department_id, project_id, name, code, budget_line_code, line_link, fund_source, fund_source_detail,
         budget_amount, amount_unit, amount_source, owner, status, notes, goal_text, revision,
-        implementing_unit, mid_term_goal_text, details, goal_layout,
+        implementing_unit, mid_term_goal_text, details, goal_layout, review, monitoring, evaluation,
     ) in children(ProjectRow, _PROJECT_COLUMNS, col(ProjectRow.position), _live()):  # fmt: skip
         goal = _adopt(
             GoalTable,
@@ -732,11 +746,12 @@ def _load_departments(session: Session, ids: list[int]) -> list[Department]:
                     "amount_source": amount_sources.get(amount_source) or AmountSource(amount_source),
                     "owner": owner,
                     "implementing_unit": implementing_unit,
-                    "status": project_statuses.get(status) or ProjectStatus(status),
+                    "status": project_statuses.get(status) or _status(status),
                     "notes": notes,
                     "goal": goal,
                     "acceptances": list(acceptances[department_id].get(project_id, no_acceptances)),
                     **_project_details(details),
+                    **followup_fields(review, monitoring, evaluation),
                 },
             )
         )
@@ -853,6 +868,7 @@ def _project_values(project: Project, *, department_id: int, position: int, user
         "mid_term_goal_text": project.goal.mid_term_goal_text,
         "details": _details_value(project),
         "goal_layout": _layout_value(project.goal),
+        **followup_values(project),
         "revision": project.goal.revision,
         "updated_at": utcnow(),
         "updated_by": user,
@@ -882,6 +898,7 @@ def _indicator_values(indicators: Iterable[Indicator], project_id: int) -> list[
             "standard": indicator.standard,
             "expected_value": indicator.expected_value,
             "extra": indicator.extra or None,
+            "reference_actual": indicator.reference_actual,
         }
         for position, indicator in enumerate(indicators, start=1)
     ]
@@ -1026,6 +1043,9 @@ def save_department(
                 select(func.count()).select_from(ProjectRow).where(col(ProjectRow.department_id) == existing)
             ).scalar_one()
         }
+        refuse_locked_replace(
+            session, department_id=existing, label=f"{department.code} {department.name}（{department.year} 年）", user=user
+        )
         revision_floor = _retire_projects(session, department_id=existing, code=department.code, year=department.year)
         delete_department(session, department_id=existing)
     values = {
@@ -1228,6 +1248,8 @@ def save_project(session: Session, *, project: Project, expected_revision: int, 
     :class:`RevisionConflict` carries their version; a project in the recycle bin raises
     :class:`ProjectDeleted`.  Returns the project as saved, revision + 1.  This is the only way a
     goal table is written over; :func:`perfgoals.storage.merging.merge_and_save` builds on it.
+    A table under review keeps its targets, and a status changes only through the review, once the review
+    is set up (:class:`TableLocked`, :mod:`perfgoals.storage.locking`).
     """
     if project.id is None:
         raise NotFound("项目尚未保存到数据库")
@@ -1245,6 +1267,8 @@ def save_project(session: Session, *, project: Project, expected_revision: int, 
             f"{expected_revision} 版，未保存。",
             current=successor,
         ) from None
+    if current.goal.revision == expected_revision:  # (a stale one is a conflict first, merged, then checked)
+        refuse_locked_save(session, current=current, project=project)
     new_revision = expected_revision + 1
     result = session.execute(
         update(ProjectRow)
@@ -1389,9 +1413,11 @@ def delete_project(session: Session, *, project_id: int, user: str) -> None:
     """Move a live project to the recycle bin (restorable with :func:`perfgoals.storage.trash.restore_project`).
 
     Its row and goal table stay; its revision goes up by one, so an open draft of it cannot be saved
-    over it.  Raises :class:`ProjectDeleted` when it is already in the bin.
+    over it.  Raises :class:`ProjectDeleted` when it is already in the bin, :class:`TableLocked` when it
+    is under review (unless a 财政审核人 deletes it).
     """
     project = load_project(session, project_id=project_id)
+    refuse_locked_delete(session, project=project, user=user)
     department_id = session.execute(
         select(col(ProjectRow.department_id)).where(col(ProjectRow.id) == project_id)
     ).scalar_one()

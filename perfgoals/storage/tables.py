@@ -193,6 +193,11 @@ class ProjectRow(SQLModel, table=True):
     # (``details``), and the layout it came in with its footers (``goal_layout``), as JSON.
     details: Any = _json()
     goal_layout: Any = _json()
+    # Added by revision 0007: what follows the targets (see :mod:`perfgoals.storage.followup`): the review's
+    # comments and transitions, the mid-year monitoring and the year-end 自评, as JSON.
+    review: Any = _json()
+    monitoring: Any = _json()
+    evaluation: Any = _json()
 
 
 class RetiredProjectRow(SQLModel, table=True):
@@ -241,6 +246,24 @@ class IndicatorRow(SQLModel, table=True):
     standard: str | None = None
     expected_value: str | None = None
     extra: Any = _json()
+    # Added by revision 0007: last year's 实际完成值, carried by a rollover beside last year's target.
+    reference_actual: str | None = None
+
+
+class UserRow(SQLModel, table=True):
+    """A person of the review (revision 0007): a login and its role, and the departments it acts for.
+
+    ``departments`` lists department codes; empty means every department (the finance office).
+    """
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, sa_column_kwargs={"unique": True})
+    role: str = Field(max_length=20)
+    departments: Any = _json()
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = Field(default="", max_length=100)
 
 
 class AcceptanceRow(SQLModel, table=True):

@@ -157,6 +157,10 @@ def known_binding_ids() -> set[str]:
         "perfgoals.tui.screens.merge",
         "perfgoals.tui.screens.recovery",
         "perfgoals.tui.screens.trash",
+        # The review (审核): its dialogs and queue.
+        "perfgoals.tui.screens.review_dialogs",
+        "perfgoals.tui.screens.review_queue",
+        "perfgoals.tui.widgets.comments_panel",
     )
     for name in modules:
         try:

@@ -31,6 +31,7 @@ from perfgoals.importers.errors import ImportFailure
 from perfgoals.importers.goal_layout import clean
 from perfgoals.importers.interpret import budget
 from perfgoals.importers.interpret.classify import Kind, classify
+from perfgoals.importers.interpret.evaluation import read_evaluation_unit
 from perfgoals.importers.interpret.goals import hubei
 from perfgoals.importers.interpret.goals.table import GoalRead, read_goal_unit
 from perfgoals.importers.interpret.identity import (
@@ -63,12 +64,6 @@ from perfgoals.reading.ceiling import cost_ceiling
 from perfgoals.reading.rows import read_row
 
 __all__ = ["Interpretation", "Note", "interpret"]
-
-SELF_EVALUATION_MESSAGE = (
-    "这是项目支出绩效自评表（年终自评：全年执行数、实际完成值、得分），不是绩效目标表；"
-    "本命令不导入自评表（自评表的导入见自评功能）"
-)
-
 
 @dataclass(slots=True)
 class Interpretation:
@@ -179,8 +174,12 @@ def _read_tables(units: list[Unit], meta_year: int | None, report: Report) -> _R
                 label = f"「{unit.title}」" if unit.title else "无标题表格"
                 report.note(unit.table.place, f"未识别的表格{label}，已跳过")
             continue
-        if kind is Kind.SELF_EVALUATION:
-            report.obstacle(unit.name, SELF_EVALUATION_MESSAGE)
+        if kind is Kind.SELF_EVALUATION:  # a 自评表: its project with its targets and its 自评
+            try:
+                read.goals.extend(read_evaluation_unit(unit, report))
+            except Obstacle as obstacle:
+                report.obstacle(obstacle.note.place, obstacle.note.message)
+            read.tables[kind.value] += 1
             continue
         if unit.unit_text:
             units_seen[normalise_unit(unit.unit_text)] += 1

@@ -97,7 +97,7 @@ def locate(sheet: Any, grid: Grid) -> _Columns | None:
 _SEARCH_COLUMNS = 20
 #: Indicator fields read as text that are absent (``None``) when their cell is empty.
 _OPTIONAL_FIELDS = (
-    "mid_term_value", "unit", "reference_value", "method", "nature", "standard", "expected_value",
+    "mid_term_value", "unit", "reference_value", "reference_actual", "method", "nature", "standard", "expected_value",
     "mid_term_level2", "mid_term_level3",
 )  # fmt: skip
 

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from perfgoals.export.xlsx import META_SHEET
 from perfgoals.importers.workbook.cells import quoted
+from perfgoals.importers.workbook.followup_edits import goal_edits, reply_edits
 from perfgoals.importers.workbook.opening import (
     Entry,
     WorkbookImportError,
@@ -24,10 +25,12 @@ from perfgoals.importers.workbook.opening import (
 from perfgoals.importers.workbook.sheet_edits import read_sheet
 from perfgoals.importers.workbook.summary import edits_to_summary
 from perfgoals.merge import Side, merge_projects, same_content
-from perfgoals.models import Department, Project
+from perfgoals.models import Department, Project, ProjectStatus
 from perfgoals.reading.amounts import project_amount
 from perfgoals.storage import repository as repo
+from perfgoals.storage.locking import review_set_up
 from perfgoals.text import visible
+from perfgoals.workflow.lock import is_locked, locked_changes
 
 _MINE, _THEIRS, _BASE = Side.MINE, Side.THEIRS, Side.BASE
 
@@ -162,6 +165,13 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
             department.projects[department.projects.index(theirs)] = merged
             edited_new.append(f"{theirs.name}（{what}）")
         else:
+            locked = locked_changes(theirs, merged) if is_locked(theirs.status) and review_set_up(session) else []
+            if locked:  # a table under review keeps its targets (perfgoals.workflow.lock)
+                obstacles.append(
+                    f"“{theirs.name}”{ProjectStatus(theirs.status).value}，绩效目标表已锁定，工作表中的修改"
+                    f"（{'、'.join(locked)}）不能导入；退回后才能修改"
+                )
+                continue
             pending.append((theirs, merged))
             saved.append(f"{theirs.name}（{what}）")
     for department in departments.values():
@@ -202,6 +212,9 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
         parts.append(f"；{unchanged} 个项目未改动")
     if missing_sheets:
         parts.append(f"；工作簿中已没有这些项目的工作表，未作改动：{'、'.join(missing_sheets)}")
+    # The 部门整体绩效目标 and 审核意见 sheets (perfgoals.importers.workbook.followup_edits).
+    lines.extend(f"  {line}" for line in goal_edits(session, workbook, exported=exported_departments, user=user))
+    lines.extend(f"  {line}" for line in reply_edits(session, workbook, user=user))
     summary_edits = edits_to_summary(workbook, [departments[key] for key in dict.fromkeys((e.department_code, e.year) for e in entries) if key in departments], dumps)
     lines.extend(f"  {line}" for line in summary_edits)
     return "".join(parts) + "。" + "".join(f"\n{visible(line)}" for line in lines)

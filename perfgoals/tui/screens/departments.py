@@ -122,6 +122,7 @@ class DepartmentsScreen(Screen[int | None]):
         Binding("enter", "choose", "打开", id="departments.open"),
         Binding("n", "new", "新建部门年度", id="departments.new"),
         Binding("r", "rollover", "结转下一年度", id="departments.rollover"),
+        Binding("g", "goals", "部门整体绩效目标", id="departments.goals", show=False),
         Binding("delete", "delete", "删除部门年度", id="departments.delete"),
         Binding("f5", "reload", "刷新", id="departments.reload"),
         Binding("slash,ctrl+f", "filter", "筛选", id="departments.filter", show=False),
@@ -150,7 +151,7 @@ class DepartmentsScreen(Screen[int | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
-            "回车打开；n 新建；r 结转下一年度；Delete 删除；/ 或直接打字筛选", classes="screen-hint"
+            "回车打开；n 新建；r 结转下一年度；g 部门目标；Delete 删除；/ 或打字筛选", classes="screen-hint"
         )
         yield Input(placeholder="筛选：部门名称、编码、年度或拼音首字母（如 zjk）", id="department-filter", compact=True)
         table: DataTable[Text] = DataTable(id="departments", cursor_type="row", zebra_stripes=True)
@@ -355,6 +356,20 @@ class DepartmentsScreen(Screen[int | None]):
                 danger=True,
             ),
             confirmed,
+        )
+
+    def action_goals(self) -> None:
+        """部门整体绩效目标 of the selected department-year (perfgoals.tui.screens.review_goals)."""
+        key = self.selected()
+        if key is None:
+            self.query_one(StatusLine).say("请先选中部门年度", error=True)
+            return
+        from perfgoals.tui.screens.review_goals import edit_department_goals
+        from perfgoals.tui.screens.review_store import ReviewStore
+
+        store = ReviewStore(self.context.engine, self.context.user)
+        edit_department_goals(
+            self, store, key.id, key.label, lambda _goals: self.query_one(StatusLine).say(f"已保存 {key.label} 的部门整体绩效目标", ok=True)
         )
 
     def action_rollover(self) -> None:

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from perfgoals.models import AmountSource, Department, FundSource, LinkStatus, Project, ProjectStatus
+from perfgoals.models import AmountSource, Department, FundSource, LinkStatus, Project
 from perfgoals.reading.amounts import project_amount
 from perfgoals.reading.money import AmountError, Money, format_money, read_money
 from perfgoals.tui.screens._common import exact_money
@@ -346,12 +346,9 @@ class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
                 yield Label("实施单位")
                 yield Input(project.implementing_unit, id="implementing-unit", compact=True)
                 yield Label("状态")
-                yield Select(
-                    [(status.value, status.value) for status in ProjectStatus],
-                    value=project.status.value,
-                    allow_blank=False,
-                    id="status",
-                    compact=True,
+                # Read-only: the status changes only through the review (提交, 退回, 审核 …: F10).
+                yield Static(
+                    Text.assemble(project.status.value, ("　（由审核流程改变：F10 审核）", "dim")), id="project-status"
                 )
             yield Static("", id="form-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
@@ -478,7 +475,6 @@ class ProjectFieldsDialog(ModalScreen[dict[str, Any] | None]):
             "amount_unit": money.unit if money is not None else project.amount_unit,
             "owner": self.query_one("#owner", Input).value.strip(),
             "implementing_unit": self.query_one("#implementing-unit", Input).value.strip(),
-            "status": ProjectStatus(str(self.query_one("#status", Select).value)),
         }
         changes = {key: value for key, value in wanted.items() if getattr(project, key) != value}
         amount_confirmed = any(box.value for box in self.query("#amount-confirmed").results(Checkbox))

@@ -43,9 +43,11 @@ from perfgoals.tui.screens.main_rows import RowActions
 from perfgoals.tui.screens.main_saving import SaveFlow
 from perfgoals.tui.screens.main_view import MainView
 from perfgoals.tui.screens.main_watching import ChangeListener
+from perfgoals.tui.screens.review import ReviewActions
 from perfgoals.tui.services import Store
 from perfgoals.tui.widgets.cell_editor import CellEditor
 from perfgoals.tui.widgets.chrome import DepartmentHeader, QuietFooter
+from perfgoals.tui.widgets.comments_panel import CommentsPanel
 from perfgoals.tui.widgets.findings_panel import FindingsPanel
 from perfgoals.tui.widgets.goal_grid import GoalGrid
 from perfgoals.tui.widgets.project_list import ProjectList, project_id_of
@@ -105,6 +107,18 @@ class MainScreen(Screen[None]):
         Binding("f9", "other('reconciliation')", "对账", id="main.reconciliation", show=False, priority=True),
         Binding("ctrl+t", "other('findings')", "问题清单", id="main.findings", show=False, priority=True),
         Binding("ctrl+e", "other('export')", "导出", id="main.export", show=False, priority=True),
+        Binding("ctrl+g", "followup('monitoring')", "绩效监控", id="main.monitoring", show=False),
+        Binding("ctrl+w", "followup('evaluation')", "绩效自评", id="main.evaluation", show=False),
+        # The review (perfgoals.tui.screens.review): F10 lists what the user may do to the table shown.
+        Binding("f10", "review('menu')", "审核", id="main.review", show=False, priority=True),
+        Binding("ctrl+u", "review('submit')", "提交审核", id="main.review_submit", show=False),
+        Binding("ctrl+l", "review('return')", "退回（附意见）", id="main.review_return", show=False),
+        Binding("ctrl+a", "review('approve')", "部门审核通过", id="main.review_approve", show=False),
+        Binding("ctrl+j", "review('finance')", "财政审核（优/良/中/差）", id="main.review_finance", show=False),
+        Binding("ctrl+backslash", "review('comment')", "评论（单元格/行/整张表）", id="main.review_comment", show=False),
+        Binding("ctrl+right_square_bracket", "review('reply')", "回复评论", id="main.review_reply", show=False),
+        Binding("f12", "review('queue')", "审核队列", id="main.review_queue", show=False, priority=True),
+        Binding("f11", "review('goals')", "部门整体绩效目标", id="main.department_goals", show=False, priority=True),
     ]
 
     def __init__(self, context: TuiContext) -> None:
@@ -122,6 +136,7 @@ class MainScreen(Screen[None]):
         self.view = MainView(self, self.workspace)
         self.journal = CrashJournal(self, self.workspace)
         self.watching = ChangeListener(self, self.workspace, self.store)
+        self.review = ReviewActions(self, self.workspace, self.store)
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -138,6 +153,7 @@ class MainScreen(Screen[None]):
                 yield ProjectSummary(id="summary")
                 yield GoalGrid(id="grid")
                 yield FindingsPanel(id="findings")
+                yield CommentsPanel(id="comments")
         yield QuietFooter()
 
     def on_mount(self) -> None:
@@ -149,6 +165,7 @@ class MainScreen(Screen[None]):
         # What a crash left is offered first; then the department-year of those drafts, or the usual one.
         self.journal.start(self._open_first)
         self.watching.start()
+        self.review.start()
 
     def _open_first(self, recovered: int | None) -> None:
         if recovered is not None:
@@ -316,16 +333,33 @@ class MainScreen(Screen[None]):
 
     def route_key(self, event: events.Key) -> bool:
         """Called by the app for every key before Textual hands it on (see CellEditing.route_key)."""
+        if self.review.blocks_key(event):
+            return True
         return self.cells.route_key(event)
 
     def route_paste(self, event: events.Paste) -> bool:
         """Called by the app for every terminal paste (see RowActions.route_paste)."""
+        if self.focused is self.grid and self.review.refuses_edit():
+            return True
         return self.rows.route_paste(event)
 
     @on(DataTable.CellSelected, "#grid")
     def _cell_selected(self) -> None:
         # A click on the cursor cell (Enter is routed as the app receives it).
-        self.cells.open()
+        if not self.review.refuses_edit():
+            self.cells.open()
+
+    @on(DataTable.CellHighlighted, "#grid")
+    def _cell_highlighted(self) -> None:
+        self.review.cursor_moved()
+
+    @on(CommentsPanel.Chosen)
+    def _comment_chosen(self, message: CommentsPanel.Chosen) -> None:
+        self.review.comment_chosen(message.comment)
+
+    @on(CommentsPanel.ReplyRequested)
+    def _reply_requested(self, message: CommentsPanel.ReplyRequested) -> None:
+        self.review.reply(message.comment)
 
     async def on_cell_editor_committed(self, message: CellEditor.Committed) -> None:
         self.cells.committed(message)
@@ -347,27 +381,34 @@ class MainScreen(Screen[None]):
         self.saving.confirm_leave(leaving, proceed)
 
     def action_undo(self) -> None:
-        self.rows.undo()
+        if not self.review.refuses_edit():
+            self.rows.undo()
 
     def action_redo(self) -> None:
-        self.rows.redo()
+        if not self.review.refuses_edit():
+            self.rows.redo()
 
     def action_edit_cell(self) -> None:
-        self.cells.open()
+        if not self.review.refuses_edit():
+            self.cells.open()
 
     def action_edit_project(self) -> None:
         self.cells.commit_open()
-        self.projects.edit_fields()
+        if not self.review.refuses_edit():
+            self.projects.edit_fields()
 
     def action_edit_goal(self, field: str = "goal_text") -> None:
         self.cells.commit_open()
-        self.projects.edit_goal(field)
+        if not self.review.refuses_edit():
+            self.projects.edit_goal(field)
 
     def _row_action(self, text_key: bool = False) -> None:
         """Before a row action: a text field keeps its own meaning of the key; an open editor commits."""
         if text_key and self._in_text_field():
             raise SkipAction()
         if not self.cells.commit_open():
+            raise SkipAction()
+        if self.review.refuses_edit():
             raise SkipAction()
 
     def action_insert_row(self) -> None:
@@ -387,10 +428,12 @@ class MainScreen(Screen[None]):
         self.rows.choose_column()
 
     def action_move_rows(self, delta: int) -> None:
-        self.rows.move(delta)
+        if not self.review.refuses_edit():
+            self.rows.move(delta)
 
     def action_clear_cells(self) -> None:
-        self.rows.clear()
+        if not self.review.refuses_edit():
+            self.rows.clear()
 
     def action_clear_selection(self) -> None:
         self.grid.clear_selection()
@@ -399,10 +442,12 @@ class MainScreen(Screen[None]):
         self.rows.copy()
 
     def action_cut(self) -> None:
-        self.rows.cut()
+        if not self.review.refuses_edit():
+            self.rows.cut()
 
     def action_paste(self) -> None:
-        self.rows.paste()
+        if not self.review.refuses_edit():
+            self.rows.paste()
 
     def action_new_project(self) -> None:
         self.cells.commit_open()
@@ -441,6 +486,18 @@ class MainScreen(Screen[None]):
         sidebar.display = not sidebar.display
         if not sidebar.display and self.focused is not None and sidebar in self.focused.ancestors:
             self.set_focus(self.grid)
+
+    def action_review(self, name: str) -> None:
+        """The review: F10 menu, 提交, 退回, 审核通过, 财政审核, 评论, 回复, 审核队列, 部门整体绩效目标."""
+        self.cells.commit_open()
+        self.review.act(name)
+
+    def action_followup(self, kind: str) -> None:
+        """绩效监控 / 绩效自评 of the project shown (perfgoals.tui.screens.followup)."""
+        self.cells.commit_open()
+        from perfgoals.tui.screens.followup import open_followup
+
+        open_followup(self, kind)
 
     def action_other(self, name: str) -> None:
         self.cells.commit_open()

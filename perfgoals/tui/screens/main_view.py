@@ -78,7 +78,9 @@ class MainView:
         fields = draft.fields if draft else None
         other = workspace.current_id != self._grid_project
         self._grid_project = workspace.current_id
+        self.screen.review.before_grid(project, fields)  # comment markers and the lock, drawn with the rows
         self.screen.grid.show_rows(rows, finding_marks(findings, fields or ALL_GRID_FIELDS), top=other, fields=fields)
+        self.screen.review.cursor_moved()
         self.screen.grid.border_title = f"绩效指标（{len(rows)} 行）" if draft else "绩效指标"
         self.screen.query_one("#findings", FindingsPanel).show(findings if draft else [])
         self.refresh_title()

@@ -51,6 +51,7 @@ _WEIGHTS = {
     "basis": 10,
     "method": 14,
     "reference_value": 10,
+    "reference_actual": 10,
 }
 _MINIMUM = {
     "level1": 4,
@@ -65,6 +66,7 @@ _MINIMUM = {
     "basis": 4,
     "method": 6,
     "reference_value": 6,
+    "reference_actual": 6,
 }
 #: A column the tables above do not name (a table's own, 数据来源 …).
 _OTHER_WEIGHT, _OTHER_MINIMUM = 10, 6
@@ -78,6 +80,7 @@ _MAXIMUM = {
     "weight": 6,
     "basis": 12,
     "reference_value": 18,
+    "reference_actual": 18,
 }
 # Up to this many changed rows are replaced in place; more (another project shown) re-render all.
 _IN_PLACE_ROWS = 3
@@ -128,6 +131,8 @@ class GoalGrid(HighlightingDataTable):
         self._fields: tuple[str, ...] = GRID_FIELDS
         self._compact = False
         self._editor: CellEditor | None = None
+        #: (row, field) → the review-comment marker of that cell (◆ open, ◇ answered or resolved).
+        self._comments: dict[tuple[int, str], str] = {}
 
     # -- content --------------------------------------------------------------------------------
 
@@ -163,6 +168,15 @@ class GoalGrid(HighlightingDataTable):
         """Change only the finding marks (after a check), keeping the rows as they are."""
         self.show_rows(self._indicators, marks, fields=self._fields)
 
+    def set_comment_marks(self, marks: dict[tuple[int, str], str], *, redraw: bool = True) -> None:
+        """Mark the cells that review comments are about (◆ open, ◇ answered), shown before the
+        finding mark; ``redraw``: now (only the cells whose marker changed), else with the next
+        :meth:`show_rows`."""
+        if marks != self._comments:
+            self._comments = dict(marks)
+            if redraw:
+                self.show_rows(self._indicators, self._findings, fields=self._fields)
+
     @property
     def compact(self) -> bool:
         """One line per row (a short terminal): the table keeps its rows in view."""
@@ -177,7 +191,8 @@ class GoalGrid(HighlightingDataTable):
 
     def _signature(self, row: int, field: str, indicator: Indicator) -> tuple[str, str, str, str]:
         extra = (indicator.unit or "") if field == "value" else ""
-        return (cell_text(indicator, field), self._findings.get((row, field), ""), extra, "")
+        comment = self._comments.get((row, field), "")
+        return (cell_text(indicator, field), self._findings.get((row, field), ""), extra, comment)
 
     def _row_signature(self, row: int, indicator: Indicator) -> tuple[tuple[str, str, str, str], ...]:
         return tuple(self._signature(row, field, indicator) for field in self._fields)
@@ -251,6 +266,9 @@ class GoalGrid(HighlightingDataTable):
         mark = self._findings.get((row, field))
         if mark:
             cell = Text.assemble((mark + " ", "bold red" if mark == "✗" else "bold yellow"), cell)
+        comment = self._comments.get((row, field))
+        if comment:
+            cell = Text.assemble((comment + " ", "bold magenta" if comment == "◆" else "magenta"), cell)
         if field == "value" and text and not self._compact:
             # Read together with the unit column, as the checks read it (≤21.87 + 万元 is money).
             cell.append("\n" + read_value(text, indicator.unit).describe(), style="dim italic")

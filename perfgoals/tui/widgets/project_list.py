@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from perfgoals.models import Department, LinkStatus, Project
+from perfgoals.models import Department, LinkStatus, Project, ProjectStatus
 from perfgoals.reading.amounts import ProjectAmount, project_amount
 from perfgoals.tui.search import matches
 from perfgoals.tui.textual_compat import redraw_option
@@ -31,6 +31,9 @@ def _matches(project: Project, needle: str, line_label: str) -> bool:
     """A project the filter keeps: by its name, code, owner, line or status, or its name's pinyin initials."""
     return matches(needle, project.name, project.code, project.owner, line_label, project.status.value)
 
+
+#: The review's statuses that stand out in the list (the others are dim).
+STATUS_STYLES = {ProjectStatus.RETURNED: "bold yellow", ProjectStatus.FINANCE_APPROVED: "green"}
 
 #: How an inferred amount is marked where there is no room for its source: ``7.29万元·推断``.
 INFERRED_MARK = "·推断"
@@ -154,7 +157,8 @@ class ProjectList(OptionList):
         if project.budget_amount is not None:
             detail.append_text(amount_label(project_amount(project), style="dim"))
             detail.append("  ")
-        detail.append(project.status.value, style="dim")
+        # A table back from the review stands out: the owner has comments to answer.
+        detail.append(project.status.value, style=STATUS_STYLES.get(project.status, "dim"))
         if project.line_link == LinkStatus.SUGGESTED:
             detail.append(" 科目待确认", style="italic yellow")
         return Text("\n", no_wrap=True, overflow="ellipsis").join([name, detail])

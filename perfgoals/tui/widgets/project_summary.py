@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from perfgoals.models import Department, LinkStatus, Project
+from perfgoals.models import Department, LinkStatus, Project, ProjectStatus
 from perfgoals.reading.amounts import project_amount
 
 #: A line's level by the length of its code.
@@ -67,8 +67,10 @@ class ProjectSummary(Static):
             return
         unit = project.implementing_unit.strip()
         mid_term = project.goal.mid_term_goal_text.strip()
+        # The review's comments on the whole table (those on cells and rows are marked in the grid).
+        table_comments = [c for c in project.comments if c.row is None and not c.resolved]
         # Few projects have these, so they take a line only when filled in (app.tcss makes room for it).
-        self.set_class(bool(unit or mid_term), "-more")
+        self.set_class(bool(unit or mid_term or table_comments), "-more")
 
         def build() -> RenderableType:
             grid = Table.grid(padding=(0, 1), expand=True)
@@ -87,20 +89,33 @@ class ProjectSummary(Static):
                 fund += f"（{project.fund_source_detail}）"
             grid.add_row("科目", line_label(department, project), "金额", amount)
             grid.add_row("资金", fund, "负责人", project.owner or "未填")
-            grid.add_row("状态", project.status.value, "编码", project.code or "—")
+            status = Text(project.status.value, no_wrap=True, overflow="ellipsis")
+            if project.comments:
+                waiting = sum(1 for c in project.comments if not c.resolved and not c.replies)
+                status.append(f"  意见 {len(project.comments)} 条" + (f"，待回复 {waiting}" if waiting else ""), style="magenta")
+            grid.add_row("状态", status, "编码", project.code or "—")
             if unit:
                 grid.add_row("实施单位", unit, "", "")
             goal = project.goal.goal_text.strip()
             goal_text = Text("目标 ", style="dim")
             goal_text.append(goal or "（未填绩效目标，按 F4 填写）", style="" if goal else "dim italic")
+            parts: list[RenderableType] = [grid]
+            if table_comments:
+                # The latest comment on the whole table, one line; the 审核意见 panel lists them all.
+                latest = table_comments[-1]
+                said = Text("◆ 整表意见 ", style="bold magenta", no_wrap=True, overflow="ellipsis")
+                said.append(f"#{latest.number} {latest.author}：{(latest.text.strip().splitlines() or [''])[0]}")
+                if len(table_comments) > 1:
+                    said.append(f"（另有 {len(table_comments) - 1} 条）", style="dim")
+                parts.append(said)
             if not mid_term:
-                return Group(grid, goal_text)
+                return Group(*parts, goal_text)
             # One line, its first, and above the (annual) goal as on the form: a long goal is cut
             # off at the bottom by the summary's height.  The whole text is in the F4 editor.
             lines = mid_term.splitlines()
             mid_term_text = Text("实施期目标 ", style="dim", no_wrap=True, overflow="ellipsis")
             mid_term_text.append(lines[0] + (" …" if len(lines) > 1 else ""))
-            return Group(grid, mid_term_text, goal_text)
+            return Group(*parts, mid_term_text, goal_text)
 
         self._set(build)
 
@@ -110,6 +125,10 @@ class ProjectSummary(Static):
         if dirty:
             line.append("● ", style="bold yellow")
         line.append(project.name, style="bold")
+        if project.status is not ProjectStatus.DRAFT:  # under review: said first, before it is cut off
+            line.append(f"  {project.status.value}", style="bold")
+        if project.comments:
+            line.append(f" ◆{len(project.comments)}", style="bold magenta")
         read = project_amount(project)
         line.append(f"  {read.text}")
         if read.marker:

@@ -1,0 +1,90 @@
+"""The lock of goal tables under review, where the repository writes (:mod:`perfgoals.workflow.lock`).
+
+Once the review is set up (a user is registered, :mod:`perfgoals.storage.users`):
+
+- :func:`refuse_locked_save` (called by :func:`perfgoals.storage.repository.save_project`): a table
+  已提交, 部门已审 or 财政已审 keeps its targets (:func:`perfgoals.workflow.lock.locked_changes`), and a
+  status changes only through the review (:mod:`perfgoals.storage.workflow`), never by a save.
+- :func:`refuse_locked_replace` (called by :func:`perfgoals.storage.repository.save_department` with
+  ``replace``: ``load``, ``import --replace``, ``demo``): a department-year with tables under review or
+  approved is replaced only by a 财政审核人; anyone else is refused, naming those tables.
+
+- :func:`refuse_locked_delete` (called by :func:`perfgoals.storage.repository.delete_project`): a table
+  under review or approved is moved to the recycle bin only by a 财政审核人.
+
+Each raises :class:`TableLocked`; nothing is written.  While no user is registered, statuses are a
+record only and nothing is locked (the review is not set up).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+from sqlmodel import Session, col
+
+from perfgoals.models import LEGACY_STATUSES, Project, ProjectStatus, Role
+from perfgoals.storage.db import StorageError
+from perfgoals.storage.tables import ProjectRow, UserRow
+from perfgoals.workflow.lock import LOCKED_STATUSES, is_locked, locked_changes, locked_message
+
+
+class TableLocked(StorageError):
+    """A goal table under review cannot change (its targets, or its status outside the review)."""
+
+
+def review_set_up(session: Session) -> bool:
+    return session.execute(select(func.count()).select_from(UserRow)).scalar_one() > 0
+
+
+def refuse_locked_save(session: Session, *, current: Project, project: Project) -> None:
+    """Refuse saving ``project`` over ``current`` if it changes what the review locks."""
+    status, new_status = ProjectStatus(current.status), ProjectStatus(project.status)
+    changes = locked_changes(current, project) if is_locked(status) else []
+    if not changes and status == new_status:
+        return
+    if not review_set_up(session):
+        return
+    if changes:
+        raise TableLocked(locked_message(current, changes))
+    raise TableLocked(
+        f"项目“{current.name}”的状态只能通过审核流程改变（现为“{status.value}”，本次保存为“{new_status.value}”）："
+        "用 perfgoals submit、approve、return 或终端界面的审核操作"
+    )
+
+
+def _role(session: Session, user: str) -> Role | None:
+    if session.get_bind().dialect.name == "postgresql":
+        user = str(session.execute(text("SELECT current_user")).scalar_one())
+    role = session.execute(select(col(UserRow.role)).where(col(UserRow.name) == user)).scalar_one_or_none()
+    return None if role is None else Role(role)
+
+
+def refuse_locked_replace(session: Session, *, department_id: int, label: str, user: str) -> None:
+    """Refuse replacing department-year ``department_id`` while tables in it are under review, unless
+    ``user`` is a 财政审核人."""
+    stored = [status.value for status in LOCKED_STATUSES] + list(LEGACY_STATUSES)
+    rows = session.execute(
+        select(col(ProjectRow.name), col(ProjectRow.status))
+        .where(
+            col(ProjectRow.department_id) == department_id,
+            col(ProjectRow.deleted_at).is_(None),
+            col(ProjectRow.status).in_(stored),
+        )
+        .order_by(col(ProjectRow.position))
+    ).all()
+    if not rows or not review_set_up(session) or _role(session, user) is Role.FINANCE_REVIEWER:
+        return
+    listed = "、".join(f"“{name}”（{LEGACY_STATUSES.get(status, status)}）" for name, status in rows)
+    raise TableLocked(
+        f"{label}有 {len(rows)} 张绩效目标表正在审核或已审核，不能整体替换：{listed}；"
+        "只有财政审核人可以替换，或先将这些表退回"
+    )
+
+
+def refuse_locked_delete(session: Session, *, project: Project, user: str) -> None:
+    """Refuse deleting ``project`` while it is under review or approved, unless ``user`` is a 财政审核人."""
+    if not is_locked(project.status) or not review_set_up(session) or _role(session, user) is Role.FINANCE_REVIEWER:
+        return
+    raise TableLocked(
+        f"项目“{project.name}”{ProjectStatus(project.status).value}，绩效目标表已锁定，不能删除；"
+        "只有财政审核人可以删除，或先将它退回"
+    )
