@@ -137,7 +137,7 @@ def full_department(code: str = "731", year: int = 2022) -> Department:
                 amount_source=AmountSource.COST_INDICATOR,
                 owner="王芳",
                 implementing_unit="张家口市科技馆",
-                status=ProjectStatus.SUBMITTED,
+                status=ProjectStatus.DRAFT,
                 notes="=SUM(A1) 不是公式",
                 goal=GoalTable(
                     goal_text="1.振兴乡村，绿色发展\n2.第二条",

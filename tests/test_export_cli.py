@@ -128,3 +128,20 @@ def test_round_trip_through_import_command(loaded, tmp_path: Path) -> None:  # t
     data = json.loads(dumped.stdout)
     assert data["department"]["projects"][0]["goal"]["indicators"][1]["value"] == "23人"
     assert data["department"]["projects"][0]["goal"]["revision"] == 2
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        (("-o", "book.xlsx", "--pdf"), ".xlsx，与导出格式 pdf 不符"),
+        (("-o", "data.json", "--format", "csv"), ".json，与导出格式 csv 不符"),
+        (("--kind", "自评", "-o", "self.pdf", "--format", "xlsx"), ".pdf，与导出格式 xlsx 不符"),
+    ],
+)
+def test_an_output_name_that_says_another_format_is_refused(loaded, tmp_path: Path, arguments, named) -> None:  # type: ignore[no-untyped-def]
+    # A PDF written under book.xlsx would open as a broken workbook: refused before anything is written.
+    target = tmp_path / arguments[arguments.index("-o") + 1]
+    given = [str(target) if argument == target.name else argument for argument in arguments]
+    result = loaded("export", "-d", "732", *given)
+    assert result.code == 2 and named in result.stderr, result.stderr
+    assert not target.exists()

@@ -65,7 +65,7 @@ def sample_department(code: str = "731", year: int = 2022) -> Department:
                 line_link=LinkStatus.SUGGESTED,
                 budget_amount=D("228500"),
                 amount_unit="元",
-                status=ProjectStatus.SUBMITTED,
+                status=ProjectStatus.RETURNED,
                 goal=GoalTable(
                     goal_text="1.支持市县科技创新\n2.提升公民科学素质",
                     indicators=indicators(

@@ -90,7 +90,7 @@ def test_rollover_copies_structure_projects_and_goal_tables_as_drafts(engine: En
 
     # The source is untouched, and both sides record the rollover.
     assert dump_document(old) == dump_document(_reload(engine, source_id))
-    assert old.projects[0].status is ProjectStatus.SUBMITTED and old.projects[0].goal.revision == 3
+    assert old.projects[1].status is ProjectStatus.RETURNED and old.projects[0].goal.revision == 3
     assert [(c.action, c.user) for c in new_history] == [("rollover", "王芳")]
     assert old_history[0].action == "rollover" and old_history[0].after["to_year"] == 2023
 

@@ -81,11 +81,16 @@ def test_a_table_under_review_keeps_its_targets(engine: Engine) -> None:
     assert saved.goal.indicators[0].value == "≥8期" and saved.status is S.RETURNED
 
 
-def test_nothing_is_locked_while_the_review_is_not_set_up(engine: Engine) -> None:
+def test_a_submitted_table_is_locked_before_the_review_is_set_up_until_withdrawn(engine: Engine) -> None:
     project_id = _setup(engine, with_users=False)
     _act(engine, project_id, "某人", Action.SUBMIT)
-    saved = _save(engine, _edited(_load(engine, project_id)))
-    assert saved.status is S.SUBMITTED and saved.goal.indicators[0].value == "≥8期"
+    with pytest.raises(repo.TableLocked, match="撤回或退回后才能修改"):
+        _save(engine, _edited(_load(engine, project_id)), user="某人")
+    with pytest.raises(repo.TableLocked, match="只能通过审核流程改变"):
+        _save(engine, _load(engine, project_id).model_copy(update={"status": S.FINANCE_APPROVED}), user="某人")
+    _act(engine, project_id, "某人", Action.WITHDRAW)
+    saved = _save(engine, _edited(_load(engine, project_id)), user="某人")
+    assert saved.status is S.DRAFT and saved.goal.indicators[0].value == "≥8期"
 
 
 def test_a_stale_editor_merges_and_keeps_every_comment(engine: Engine) -> None:

@@ -326,3 +326,15 @@ def test_users_are_removed_by_the_finance_office_never_the_last_one(engine: Engi
     with write_session(engine) as session:
         users_.remove_user(session, name="赵六", by="财政")
         assert [u.name for u in users_.list_users(session)] == ["财政", "李四", "王芳"]
+
+
+def test_until_a_finance_reviewer_is_registered_anyone_adds_users(engine: Engine) -> None:
+    """Setting up may start with the owners: only a registered 财政审核人 closes the door."""
+    with write_session(engine) as session:
+        users_.add_user(session, name="王芳", role=Role.OWNER, departments=["731"], by="某人")
+        users_.add_user(session, name="李四", role=Role.DEPARTMENT_REVIEWER, departments=["731"], by="王芳")
+        users_.add_user(session, name="处长", role=Role.FINANCE_REVIEWER, by="某人")
+    with pytest.raises(WorkflowError, match="王芳（项目负责人）不能添加"), write_session(engine) as session:
+        users_.add_user(session, name="丙", role=Role.OWNER, departments=["731"], by="王芳")
+    with read_session(engine) as session:
+        assert [u.name for u in users_.list_users(session)] == ["王芳", "李四", "处长"]

@@ -185,6 +185,9 @@ def export(
     if fmt is None:
         suffix = target.suffix.lower().lstrip(".") if target is not None and not to_folder else ""
         fmt = suffix if suffix in ("xlsx", "json", "csv", "pdf") else "xlsx"
+    written_as = target.suffix.lower().lstrip(".") if target is not None and not to_folder else ""
+    if written_as in ("xlsx", "json", "csv", "pdf") and written_as != fmt:
+        raise click.UsageError(f"-o {output} 的扩展名是 .{written_as}，与导出格式 {fmt} 不符：请改用 .{fmt} 文件名")
     if chosen_kind != "目标":
         if fmt not in ("xlsx", "pdf"):
             raise click.UsageError(f"--kind {chosen_kind} 只能导出 xlsx 或 pdf")

@@ -71,8 +71,8 @@ def _pairs(values: tuple[str, ...], option: str, what: str) -> dict[str, str]:
 def users_group(ctx: click.Context) -> None:
     """审核流程的用户：角色（项目负责人、部门审核人、财政审核人）和负责的部门。
 
-    第一个用户任何人都可以添加（通常是财政审核人），之后只有财政审核人可以添加。
-    数据库中没有用户时审核流程尚未启用：所有人按项目负责人提交，表不锁定。
+    登记财政审核人之前任何人都可以添加用户，之后只有财政审核人可以添加。
+    数据库中没有用户时审核流程尚未启用：所有人按项目负责人提交和撤回；已提交的表同样锁定，撤回后才能修改。
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(users_list)

@@ -1,10 +1,14 @@
 """The lock of goal tables under review, where the repository writes (:mod:`perfgoals.workflow.lock`).
 
-Once the review is set up (a user is registered, :mod:`perfgoals.storage.users`):
+Always, whether or not the review is set up (a user is registered, :mod:`perfgoals.storage.users`):
 
 - :func:`refuse_locked_save` (called by :func:`perfgoals.storage.repository.save_project`): a table
   已提交, 部门已审 or 财政已审 keeps its targets (:func:`perfgoals.workflow.lock.locked_changes`), and a
-  status changes only through the review (:mod:`perfgoals.storage.workflow`), never by a save.
+  status changes only through the review (:mod:`perfgoals.storage.workflow`), never by a save.  Before
+  the review is set up an owner unlocks a submitted table by withdrawing it (撤回).
+
+Once the review is set up:
+
 - :func:`refuse_locked_replace` (called by :func:`perfgoals.storage.repository.save_department` with
   ``replace``: ``load``, ``import --replace``, ``demo``): a department-year with tables under review or
   approved is replaced only by a 财政审核人; anyone else is refused, naming those tables.
@@ -12,8 +16,8 @@ Once the review is set up (a user is registered, :mod:`perfgoals.storage.users`)
 - :func:`refuse_locked_delete` (called by :func:`perfgoals.storage.repository.delete_project`): a table
   under review or approved is moved to the recycle bin only by a 财政审核人.
 
-Each raises :class:`TableLocked`; nothing is written.  While no user is registered, statuses are a
-record only and nothing is locked (the review is not set up).
+Each raises :class:`TableLocked`; nothing is written.  While no user is registered, replacing a
+department-year or deleting a table is the one operator's call (there is no 财政审核人 to ask).
 """
 
 from __future__ import annotations
@@ -40,8 +44,6 @@ def refuse_locked_save(session: Session, *, current: Project, project: Project) 
     status, new_status = ProjectStatus(current.status), ProjectStatus(project.status)
     changes = locked_changes(current, project) if is_locked(status) else []
     if not changes and status == new_status:
-        return
-    if not review_set_up(session):
         return
     if changes:
         raise TableLocked(locked_message(current, changes))

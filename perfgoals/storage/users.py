@@ -3,10 +3,11 @@
 API (keyword-only, the caller owns the session):
 
 - :func:`workflow_enabled` ``(session) -> bool``: whether any user is registered.  Until one is, the
-  review is not set up: everyone acts as a 项目负责人 of every department and nothing is locked.
+  review is not set up: everyone acts as a 项目负责人 of every department (a submitted table is
+  locked all the same: withdrawing it unlocks it).
 - :func:`list_users` ``(session) -> list[User]``, :func:`find_user` ``(session, name=) -> User | None``.
-- :func:`add_user` ``(session, name=, role=, departments=, by=) -> User``: the first user may be added
-  by anyone (it is how the review is set up; make it a 财政审核人), later ones only by a registered
+- :func:`add_user` ``(session, name=, role=, departments=, by=) -> User``: until a 财政审核人 is
+  registered anyone may add users (it is how the review is set up), afterwards only a registered
   财政审核人.  A 部门审核人 or 项目负责人 needs at least one department; a 财政审核人 without any acts
   on every department.  Recorded in the history (entity ``user``).
 - :func:`remove_user` ``(session, name=, by=) -> User``: only a 财政审核人 removes users, and the last
@@ -121,7 +122,10 @@ def add_user(
     codes = list(dict.fromkeys(code.strip() for code in departments if code.strip()))
     if role is not Role.FINANCE_REVIEWER and not codes:
         raise WorkflowError(f"{role.value}至少要负责一个部门（-d 部门编码）")
-    if workflow_enabled(session):
+    finance_registered = session.execute(
+        select(func.count()).select_from(UserRow).where(col(UserRow.role) == Role.FINANCE_REVIEWER.value)
+    ).scalar_one()
+    if finance_registered:
         adder = find_user(session, name=by)
         if adder is None or adder.role is not Role.FINANCE_REVIEWER:
             who = f"{by}（{adder.role.value}）" if adder else f"{by}（未登记）"

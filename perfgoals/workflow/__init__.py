@@ -18,7 +18,7 @@ from           action          role          to
 
 Users (``perfgoals users add``) have one role and a list of department codes; a 财政审核人 without codes
 acts on every department.  While no user is registered the review is not set up: everyone acts as a
-项目负责人 of every department (submits and withdraws, nothing is locked).  Once one is, a user the
+项目负责人 of every department (submits and withdraws; a submitted table is locked all the same).  Once one is, a user the
 database does not know is refused.  The first user may be added by anyone, later ones only by a
 财政审核人.
 

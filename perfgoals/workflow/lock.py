@@ -107,5 +107,10 @@ def locked_message(project: Project, changes: list[str]) -> str:
     what = "、".join(changes) if changes else "绩效目标表"
     return (
         f"项目“{project.name}”{ProjectStatus(project.status).value}，绩效目标表已锁定，不能修改（本次改动了：{what}）；"
-        "表中的目标、指标和项目信息在退回后才能修改，评论、回复、监控和自评不受影响"
+        f"表中的目标、指标和项目信息在{unlocked_by(ProjectStatus(project.status))}后才能修改，评论、回复、监控和自评不受影响"
     )
+
+
+def unlocked_by(status: ProjectStatus) -> str:
+    """What unlocks a table in ``status``: its owner's withdrawal while only submitted, else a return."""
+    return "撤回或退回" if status is ProjectStatus.SUBMITTED else "退回"

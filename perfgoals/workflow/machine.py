@@ -6,7 +6,7 @@ review (财政审核) graded 中 or 差 returns the table instead (:data:`FAILIN
 Permissions: an :class:`Actor` has one role and a list of department codes; a 部门审核人 or 项目负责人
 acts only on projects of his departments, a 财政审核人 with no departments on every department.  While
 no user is registered the review is *not set up*: everyone acts as a 项目负责人 of every department
-(:func:`unregistered`), who can submit and withdraw but not review, and nothing is locked.
+(:func:`unregistered`), who can submit and withdraw but not review; a submitted table is locked all the same.
 
 :func:`decide` checks one request and returns the :class:`~perfgoals.models.ReviewEvent` to record, or
 raises :class:`WorkflowError` with the reason in Chinese (wrong role, department not his, wrong status,
@@ -125,7 +125,7 @@ def check_permission(project: Project, *, department_code: str, actor: Actor, ac
         if not actor.registered:
             raise WorkflowError(
                 f"审核流程尚未设置（数据库中还没有登记用户），不能“{action.value}”：所有人都按项目负责人提交和撤回。"
-                "请先用 perfgoals users add 登记审核人（第一个用户任何人都可以添加）"
+                "请先用 perfgoals users add 登记审核人（登记财政审核人之前任何人都可以添加用户）"
             )
         raise WorkflowError(
             f"“{action.value}”只能由{'或'.join(role.value for role in roles)}操作，{actor.label}不能"

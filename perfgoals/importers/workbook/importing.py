@@ -28,9 +28,8 @@ from perfgoals.merge import Side, merge_projects, same_content
 from perfgoals.models import Department, Project, ProjectStatus
 from perfgoals.reading.amounts import project_amount
 from perfgoals.storage import repository as repo
-from perfgoals.storage.locking import review_set_up
 from perfgoals.text import visible
-from perfgoals.workflow.lock import is_locked, locked_changes
+from perfgoals.workflow.lock import is_locked, locked_changes, unlocked_by
 
 _MINE, _THEIRS, _BASE = Side.MINE, Side.THEIRS, Side.BASE
 
@@ -165,11 +164,11 @@ def import_workbook(session: Session, *, path: Path, user: str, replace: bool) -
             department.projects[department.projects.index(theirs)] = merged
             edited_new.append(f"{theirs.name}（{what}）")
         else:
-            locked = locked_changes(theirs, merged) if is_locked(theirs.status) and review_set_up(session) else []
+            locked = locked_changes(theirs, merged) if is_locked(theirs.status) else []
             if locked:  # a table under review keeps its targets (perfgoals.workflow.lock)
                 obstacles.append(
                     f"“{theirs.name}”{ProjectStatus(theirs.status).value}，绩效目标表已锁定，工作表中的修改"
-                    f"（{'、'.join(locked)}）不能导入；退回后才能修改"
+                    f"（{'、'.join(locked)}）不能导入；{unlocked_by(theirs.status)}后才能修改"
                 )
                 continue
             pending.append((theirs, merged))

@@ -117,11 +117,11 @@ class ReviewActions:
     # -- the lock ------------------------------------------------------------------------------
 
     def locked(self, project: Project | None = None) -> bool:
-        """Whether the table shown (or ``project``) is locked: under review, once the review is set up."""
+        """Whether the table shown (or ``project``) is locked: submitted, under review or approved."""
         if project is None:
             draft = self.workspace.draft
             project = draft.project if draft is not None else None
-        return project is not None and self.who.enabled and is_locked(project.status)
+        return project is not None and is_locked(project.status)
 
     def refuses_edit(self) -> bool:
         """Before an edit of the table shown: True when it is locked, saying why (once, not once per
