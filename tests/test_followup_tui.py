@@ -106,6 +106,15 @@ async def test_monitoring_is_entered_saved_and_shown_with_its_derived_figures(en
         await pilot.pause()
         assert app.screen is screen, str(dialog.query_one("#figures-error", Static).render())
 
+        await pilot.press("g")  # 年度总体目标's 1–7月实际完成情况, as typed
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, FieldPrompt)
+        prompt.query_one(Input).value = " 已开展学术活动2场，科普活动推迟"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "已保存" in str(screen.query_one("#followup-status", Static).render())
@@ -119,6 +128,7 @@ async def test_monitoring_is_entered_saved_and_shown_with_its_derived_figures(en
             Decimal("7.29"),
             "万元",
         )
+        assert monitoring.achieved == " 已开展学术活动2场，科普活动推迟"
         entry = monitoring.rows[0]
         assert (entry.row, entry.level3, entry.progress, entry.expected, entry.reason) == (
             0,

@@ -25,6 +25,7 @@ from perfgoals.errors import PerfgoalsError
 from perfgoals.models import BudgetLine, LineAmounts
 from perfgoals.money import AmountError, from_wan, to_wan
 from perfgoals.storage import repository as repo
+from perfgoals.storage.locking import refuse_locked_line_code
 from perfgoals.storage.tables import BudgetLineRow, DepartmentRow, ProjectRow
 
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
@@ -159,6 +160,8 @@ def upsert_budget_line(
         return LineSaved(None, saved)
     if old_code != line.code and any(parent_code(c) == old_code for c in codes):
         raise BudgetLineError(f"科目 {old_code} 下还有下级科目，不能改编码")
+    if old_code != line.code:  # the projects charged to it would follow: not while one is locked for review
+        refuse_locked_line_code(session, department_id=department_id, old_code=old_code, new_code=line.code)
     before = _snapshot(session, department_id, old_code)
     session.execute(
         update(BudgetLineRow)

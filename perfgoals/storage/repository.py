@@ -61,7 +61,13 @@ from perfgoals.storage.changes import publish
 from perfgoals.storage.db import StorageError
 from perfgoals.storage.followup import FOLLOWUP_COLUMNS, followup_fields, followup_values
 from perfgoals.storage.locking import TableLocked as TableLocked  # raised by the two below
-from perfgoals.storage.locking import refuse_locked_delete, refuse_locked_replace, refuse_locked_save
+from perfgoals.storage.locking import (
+    refuse_locked_add,
+    refuse_locked_delete,
+    refuse_locked_replace,
+    refuse_locked_save,
+    refuse_review_statuses,
+)
 from perfgoals.storage.tables import (
     AcceptanceRow,
     BudgetLineRow,
@@ -1032,6 +1038,9 @@ def save_department(
     ).scalar_one_or_none()
     before: Any = None
     revision_floor = 0
+    refuse_review_statuses(
+        session, department=department, label=f"{department.code} {department.name}（{department.year} 年）", user=user
+    )
     if existing is not None:
         if not replace:
             raise AlreadyExists(
@@ -1383,6 +1392,7 @@ def trash_entry(session: Session, *, project_id: int) -> TrashEntry:
 
 def add_project(session: Session, *, department_id: int, project: Project, user: str) -> Project:
     """Add a project at the end of the department's list; its name must be new among its live projects."""
+    refuse_locked_add(project)  # a new table is a draft: a status is set only by the review
     clash = session.execute(
         select(col(ProjectRow.id)).where(
             col(ProjectRow.department_id) == department_id, col(ProjectRow.name) == project.name, _live()

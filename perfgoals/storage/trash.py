@@ -29,10 +29,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from perfgoals.models import Project
+from perfgoals.models import Project, ProjectStatus
 from perfgoals.storage import repository as repo
 from perfgoals.storage.repository import NotFound, TrashEntry
 from perfgoals.storage.tables import DepartmentRow, ProjectRow, utcnow
+from perfgoals.workflow.lock import is_locked
 
 #: The longest project name the database holds.
 _NAME_LENGTH = 300
@@ -166,7 +167,12 @@ def save_project_as_new(
         if department_id is None:
             raise NotFound(f"找不到编号为 {project.id} 的项目所在的部门")
     name = free_name(_live_names(session, department_id), project.name, "副本")
-    fresh = project.model_copy(
-        update={"id": None, "name": name, "goal": project.goal.model_copy(update={"revision": 1})}
+    fresh = project.model_copy(  # a copy is a new draft: a status is set only by the review
+        update={
+            "id": None,
+            "name": name,
+            "goal": project.goal.model_copy(update={"revision": 1}),
+            **({"status": ProjectStatus.DRAFT} if is_locked(project.status) else {}),
+        }
     )
     return repo.add_project(session, department_id=department_id, project=fresh, user=user)

@@ -9,10 +9,10 @@ comments, transitions, monitoring, 自评 and acceptances.
 - :func:`locked_changes` ``(before, after) -> list[str]``: the Chinese names of the locked fields that
   differ (empty: the change is allowed on a locked table).
 - :func:`locked_message` ``(project, changes) -> str``: the refusal, naming the project, its status and
-  what is locked.
+  what is locked; :func:`unlocked_by` ``(status)``: what unlocks it (撤回 or 退回).
 
-The lock applies once the review is set up (users are registered, :mod:`perfgoals.workflow.machine`);
-:func:`perfgoals.storage.repository.save_project` enforces it.
+The lock applies always, before the review is set up too (an owner then withdraws a submitted table to
+edit it); :mod:`perfgoals.storage.locking` enforces it wherever storage writes a project.
 """
 
 from __future__ import annotations

@@ -179,6 +179,7 @@ def _read_tables(units: list[Unit], meta_year: int | None, report: Report) -> _R
                 read.goals.extend(read_evaluation_unit(unit, report))
             except Obstacle as obstacle:
                 report.obstacle(obstacle.note.place, obstacle.note.message)
+                continue  # not counted as read: its reason is the message, not a missing department after it
             read.tables[kind.value] += 1
             continue
         if unit.unit_text:

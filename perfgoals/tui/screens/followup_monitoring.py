@@ -53,6 +53,7 @@ class MonitoringScreen(FollowupScreen):
     TITLE = "绩效监控"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "figures", "截止日期与执行数", id="followup.monitoring_figures"),
+        Binding("g", "achieved", "实际完成情况", id="followup.monitoring_achieved"),
     ]
 
     working: Project | None = None
@@ -132,6 +133,8 @@ class MonitoringScreen(FollowupScreen):
             notes.append(f"{len(off)} 个指标偏离目标（⚠）")
         if notes:
             lines.append("；".join(notes))
+        if monitoring.achieved.strip():
+            lines.append(f"{reading.months}实际完成情况：{monitoring.achieved}")
         return "\n".join(lines)
 
     # -- editing ----------------------------------------------------------------------------------
@@ -213,6 +216,25 @@ class MonitoringScreen(FollowupScreen):
                 budget=self.budget_text(),
             ),
             answered,
+        )
+
+    def action_achieved(self) -> None:
+        """年度总体目标's 1–N月实际完成情况, kept as typed."""
+        if self.working is None:
+            return
+        monitoring = self.working.monitoring
+
+        def typed(text: str | None) -> None:
+            if text is not None:
+                self._apply(achieved=text)
+
+        self.app.push_screen(
+            FieldPrompt(
+                f"年度总体目标 {self._months()}实际完成情况",
+                monitoring.achieved if monitoring else "",
+                hint=f"绩效目标：{self.working.goal.goal_text[:60]}",
+            ),
+            typed,
         )
 
     def _set_figures(self, value: MonitoringFiguresValue) -> None:
