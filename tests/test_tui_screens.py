@@ -479,6 +479,57 @@ async def test_export_one_project_as_json(sample_engine: tuple[Engine, int], tmp
     assert [p["name"] for d in data["departments"] for p in d["projects"]] == [project.name]
 
 
+@run_async
+async def test_export_evaluation_sheet_and_submit_edition(
+    sample_engine: tuple[Engine, int], tmp_path: Path
+) -> None:
+    """The kinds and editions of `perfgoals export`: a 自评表 named like the CLI's, then a 报送版."""
+    from openpyxl import load_workbook
+
+    engine, department_id = sample_engine
+    with read_session(engine) as session:
+        department = repo.load_department(session, department_id=department_id)
+    app = Host(lambda: ExportScreen(TuiContext(engine, "王芳", department_id), directory=tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        fmt, edition = screen.query_one("#format", Select), screen.query_one("#edition", Select)
+        fmt.value = "json"
+        await pilot.pause()
+        assert edition.disabled
+        screen.query_one("#kind", Select).value = "自评"
+        await settle(pilot)
+        assert fmt.value == "xlsx" and fmt.disabled and edition.disabled  # 自评表: an xlsx workbook only
+        evaluation = Path(screen.query_one("#path", Input).value)
+        assert evaluation.name.startswith(f"{department.code}-{department.year}-")
+        assert evaluation.name.endswith("-自评.xlsx")
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert evaluation.exists(), status_text(screen)
+        assert str(evaluation) in status_text(screen)
+
+        screen.query_one("#kind", Select).value = "目标"
+        await settle(pilot)
+        assert not fmt.disabled and not edition.disabled
+        edition.value = "报送"
+        await settle(pilot)
+        submit = Path(screen.query_one("#path", Input).value)
+        assert submit.suffix == ".xlsx" and "-自评" not in submit.name and submit != evaluation
+        await pilot.click("#run")
+        await settle(pilot)
+        assert submit.exists(), status_text(screen)
+        assert "报送版" in status_text(screen)
+    book = load_workbook(evaluation, read_only=True)
+    assert book.sheetnames[0] == "目录" and len(book.sheetnames) == len(department.projects) + 1
+    assert book[book.sheetnames[1]]["A1"].value == "项目支出绩效自评表"
+    book.close()
+    book = load_workbook(submit, read_only=True)
+    assert book.sheetnames[0] == "目录" and len(book.sheetnames) == len(department.projects) + 1
+    assert not {"汇总", "对账", "问题", "_perfgoals"} & set(book.sheetnames)
+    assert book["目录"]["A1"].value == "绩效目标表目录"
+    book.close()
+
+
 # --- help -----------------------------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -12,7 +12,7 @@ from perfgoals.cli import AppState, department_options, main, pass_state
 from perfgoals.cli.progress import TerminalProgress
 from perfgoals.errors import PerfgoalsError
 from perfgoals.export.goal_layouts import LAYOUT_DESCRIPTIONS
-from perfgoals.export.xlsx import ExportSummary
+from perfgoals.export.kinds import FOLLOWUP_WRITERS, GOALS, kind_file_name, parse_kind
 from perfgoals.models import Department, Project
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import read_session
@@ -21,35 +21,6 @@ from perfgoals.storage.db import read_session
 BATCH = 10
 #: Exports with at least this many projects show a progress bar on a terminal.
 PROGRESS_THRESHOLD = 20
-
-
-#: ``--kind``: what is exported, by name and alias.  目标 (goals) is the goal tables' workbook.
-KINDS: dict[str, str] = {
-    "目标": "目标", "goals": "目标",
-    "监控": "监控", "monitoring": "监控",
-    "自评": "自评", "evaluation": "自评",
-}
-
-
-def _evaluation_writer() -> Callable[..., ExportSummary]:
-    from perfgoals.export.evaluation_sheet import write_evaluation_workbook
-
-    return write_evaluation_workbook
-
-
-#: The workbook writer of each kind but 目标 (the goal tables' ``write_workbook``, below): each takes
-#: ``(path, departments, *, findings=None, digit_pixels=...)`` and returns an ``ExportSummary``; loaded
-#: only when asked for.
-def _monitoring_writer() -> Callable[..., ExportSummary]:
-    from perfgoals.export.monitoring_sheet import write_monitoring_workbook
-
-    return write_monitoring_workbook
-
-
-FOLLOWUP_WRITERS: dict[str, Callable[[], Callable[..., ExportSummary]]] = {
-    "监控": _monitoring_writer,
-    "自评": _evaluation_writer,
-}
 
 
 class ProjectNotFound(PerfgoalsError):
@@ -160,10 +131,11 @@ def export(
     from perfgoals.export import default_output_path, write_csv, write_json, write_workbook
     from perfgoals.export.editions import Edition, parse_edition
 
-    chosen_kind = KINDS.get(kind.strip().lower())
-    if chosen_kind is None:
-        raise click.UsageError(f"没有“{kind}”这种导出（--kind），可用：目标（goals）、监控（monitoring）、自评（evaluation）")
-    if chosen_kind != "目标" and chosen_kind not in FOLLOWUP_WRITERS:
+    try:
+        chosen_kind = parse_kind(kind)
+    except ValueError as exc:
+        raise click.UsageError(f"{exc}（--kind）") from None
+    if chosen_kind != GOALS and chosen_kind not in FOLLOWUP_WRITERS:
         raise click.UsageError(f"--kind {chosen_kind} 的导出尚未提供")
     if as_pdf:
         if fmt not in (None, "pdf"):
@@ -188,7 +160,7 @@ def export(
     written_as = target.suffix.lower().lstrip(".") if target is not None and not to_folder else ""
     if written_as in ("xlsx", "json", "csv", "pdf") and written_as != fmt:
         raise click.UsageError(f"-o {output} 的扩展名是 .{written_as}，与导出格式 {fmt} 不符：请改用 .{fmt} 文件名")
-    if chosen_kind != "目标":
+    if chosen_kind != GOALS:
         if fmt not in ("xlsx", "pdf"):
             raise click.UsageError(f"--kind {chosen_kind} 只能导出 xlsx 或 pdf")
         if layout is not None or edition is not None:
@@ -231,8 +203,7 @@ def export(
             extension=fmt,
             project=selected.name if selected is not None else None,
         )
-        if chosen_kind != "目标":
-            target = target.with_name(f"{target.stem}-{chosen_kind}{target.suffix}")
+        target = kind_file_name(target, chosen_kind)
     elif not target.suffix:
         target = target.with_name(f"{target.name}.{fmt}")
     if layout is not None and fmt not in ("xlsx", "pdf"):
@@ -249,7 +220,7 @@ def export(
         def departments() -> Iterator[Department]:
             yield from _stream(engine, ids)
 
-    if chosen_kind != "目标":  # 监控表 / 自评表: one writer per kind (FOLLOWUP_WRITERS)
+    if chosen_kind != GOALS:  # 监控表 / 自评表: one writer per kind (FOLLOWUP_WRITERS)
         writer = FOLLOWUP_WRITERS[chosen_kind]()
         book = target.with_name(f".{target.stem}.render.xlsx") if fmt == "pdf" else target
         extra = {"digit_pixels": renderer_digit_pixels()} if fmt == "pdf" else {}

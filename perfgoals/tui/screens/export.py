@@ -1,9 +1,12 @@
-"""导出: choose what (a project, the department, every department of the year), the format and the
-file; the export runs in a worker with a progress bar and says where the file went."""
+"""导出: choose what (a project, the department, every department of the year), the kind (目标, 监控,
+自评 — :mod:`perfgoals.export.kinds`, as ``perfgoals export --kind``), for the goal tables the edition
+(工作版/报送版) and the format, and the file; the export runs in a worker with a progress bar and says where
+the file went."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,6 +29,8 @@ from textual.widgets import (
     Select,
 )
 
+from perfgoals.export.editions import Edition
+from perfgoals.export.kinds import FOLLOWUP_WRITERS, GOALS, KIND_LABELS, kind_file_name
 from perfgoals.models import Department
 from perfgoals.storage import repository as repo
 from perfgoals.storage.db import read_session
@@ -35,11 +40,28 @@ from perfgoals.tui.screens.dialogs import ConfirmDialog
 
 SCOPE_PROJECT, SCOPE_DEPARTMENT, SCOPE_YEAR = "project", "department", "year"
 FORMATS = {"xlsx": "Excel 工作簿（.xlsx）", "json": "JSON 数据", "csv": "CSV 表格（每行一个指标）"}
+EDITIONS = {
+    Edition.WORK: "工作版（另含汇总、对账、问题，可导回）",
+    Edition.SUBMIT: "报送版（只含目录和绩效目标表）",
+}
 BATCH = 50  # departments loaded per read, so that a whole year never sits in memory at once
 
 
+@dataclass(frozen=True)
+class ExportRequest:
+    """One export as the form asked for it."""
+
+    scope: str
+    kind: str
+    fmt: str
+    edition: Edition
+    path: Path
+    project_id: int | None
+    with_checks: bool
+
+
 class ExportScreen(Screen[None]):
-    """Export goal tables; ``project_id`` preselects the project the user was on."""
+    """Export goal tables, 监控表 or 自评表; ``project_id`` preselects the project the user was on."""
 
     TITLE = "导出"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -88,6 +110,22 @@ class ExportScreen(Screen[None]):
             with Container(classes="pg-form"):
                 yield Label("项目")
                 yield Select([], prompt="（选择项目）", id="project", compact=True, disabled=True)
+                yield Label("内容")
+                yield Select(
+                    [(label, kind) for kind, label in KIND_LABELS.items()],
+                    value=GOALS,
+                    allow_blank=False,
+                    id="kind",
+                    compact=True,
+                )
+                yield Label("版本")
+                yield Select(
+                    [(label, edition.value) for edition, label in EDITIONS.items()],
+                    value=Edition.WORK.value,
+                    allow_blank=False,
+                    id="edition",
+                    compact=True,
+                )
                 yield Label("格式")
                 yield Select(
                     [(label, key) for key, label in FORMATS.items()],
@@ -127,9 +165,13 @@ class ExportScreen(Screen[None]):
         self.post_message(self.Ready(department, keys))
 
     @work(thread=True, exclusive=True, group="export-run")
-    def run_export(self, scope: str, fmt: str, path: Path, project_id: int | None, with_checks: bool) -> None:
+    def run_export(self, request: ExportRequest) -> None:
         from perfgoals.export import write_csv, write_json, write_workbook
+        from perfgoals.export.xlsx import FindingsProvider
 
+        scope, fmt, path, project_id, with_checks = (
+            request.scope, request.fmt, request.path, request.project_id, request.with_checks
+        )
         if scope == SCOPE_YEAR:
             ids = [key.id for key in self.year_keys]
             total = sum(key.projects for key in self.year_keys)
@@ -153,16 +195,22 @@ class ExportScreen(Screen[None]):
                         )
                     yield department
 
+        findings: FindingsProvider | None = None if with_checks else (lambda _department: [])
         try:
-            if fmt == "xlsx":
+            if request.kind != GOALS:  # 监控表 / 自评表: the writer of the kind, as `perfgoals export --kind`
+                writer = FOLLOWUP_WRITERS[request.kind]()
+                summary = writer(path, departments(), findings=findings)
+            elif fmt == "xlsx":
                 summary = write_workbook(
                     path,
                     departments(),
                     consolidated=scope != SCOPE_PROJECT,
                     multi_department=scope == SCOPE_YEAR,
                     total_projects=total,
-                    findings=None if with_checks else (lambda _department: []),
+                    findings=findings,
                     progress=progress,
+                    edition=request.edition,
+                    checked=with_checks,
                 )
             elif fmt == "json":
                 summary = write_json(path, departments(), total_projects=total, progress=progress)
@@ -222,7 +270,7 @@ class ExportScreen(Screen[None]):
         if self.path_edited or self.department is None:
             return
         scope = self.scope()
-        fmt = str(self.query_one("#format", Select).value)
+        fmt = self.fmt()
         project = None
         if scope == SCOPE_PROJECT:
             chosen = self.query_one("#project", Select).value
@@ -234,6 +282,7 @@ class ExportScreen(Screen[None]):
             extension=fmt,
             project=project,
         )
+        path = kind_file_name(path, self.kind())
         field = self.query_one("#path", Input)
         with field.prevent(Input.Changed):
             field.value = str(path)
@@ -244,9 +293,32 @@ class ExportScreen(Screen[None]):
         project.disabled = self.scope() != SCOPE_PROJECT
         self._suggest_path()
 
+    def kind(self) -> str:
+        return str(self.query_one("#kind", Select).value)
+
+    def fmt(self) -> str:
+        return str(self.query_one("#format", Select).value)
+
+    def edition(self) -> Edition:
+        return Edition(str(self.query_one("#edition", Select).value))
+
     @on(Select.Changed)
     def _choice_changed(self) -> None:
+        self._fit_choices()
         self._suggest_path()
+
+    def _fit_choices(self) -> None:
+        """监控 and 自评 are xlsx workbooks in one edition; the edition is the goal workbook's; the 报送版
+        has no 问题 sheet to write the checks to."""
+        goals = self.kind() == GOALS
+        fmt = self.query_one("#format", Select)
+        if not goals and fmt.value != "xlsx":
+            fmt.value = "xlsx"  # posts Select.Changed: the suggested name follows
+        fmt.disabled = not goals
+        self.query_one("#edition", Select).disabled = not goals or self.fmt() != "xlsx"
+        self.query_one("#with-checks", Checkbox).disabled = (
+            goals and (self.fmt() != "xlsx" or self.edition() is Edition.SUBMIT)
+        )
 
     @on(Input.Changed, "#path")
     def _path_typed(self) -> None:
@@ -258,7 +330,8 @@ class ExportScreen(Screen[None]):
         if self.running or self.department is None:
             return
         scope = self.scope()
-        fmt = str(self.query_one("#format", Select).value)
+        kind = self.kind()
+        fmt = self.fmt() if kind == GOALS else "xlsx"
         text = self.query_one("#path", Input).value.strip()
         status = self.query_one(StatusLine)
         if not text:
@@ -270,33 +343,44 @@ class ExportScreen(Screen[None]):
             return
         if not path.suffix:
             path = path.with_name(f"{path.name}.{fmt}")
+        written_as = path.suffix.lower().lstrip(".")
+        if written_as in FORMATS and written_as != fmt:
+            status.say(f"文件扩展名 .{written_as} 与导出格式 {fmt} 不符：请改用 .{fmt} 文件名", error=True)
+            return
         project_id = self.query_one("#project", Select).value
         if scope == SCOPE_PROJECT and not isinstance(project_id, int):
             status.say("请选择要导出的项目", error=True)
             return
-        with_checks = self.query_one("#with-checks", Checkbox).value
-        chosen = project_id if isinstance(project_id, int) else None
+        request = ExportRequest(
+            scope=scope,
+            kind=kind,
+            fmt=fmt,
+            edition=self.edition() if kind == GOALS and fmt == "xlsx" else Edition.WORK,
+            path=path,
+            project_id=project_id if isinstance(project_id, int) else None,
+            with_checks=self.query_one("#with-checks", Checkbox).value,
+        )
         if path.exists():
 
             def confirmed(answer: bool | None) -> None:
                 if answer:
-                    self._start(scope, fmt, path, chosen, with_checks)
+                    self._start(request)
 
             self.app.push_screen(
                 ConfirmDialog(f"{path} 已存在，覆盖它？", yes="覆盖", danger=True), confirmed
             )
             return
-        self._start(scope, fmt, path, chosen, with_checks)
+        self._start(request)
 
-    def _start(self, scope: str, fmt: str, path: Path, project_id: int | None, with_checks: bool) -> None:
+    def _start(self, request: ExportRequest) -> None:
         status = self.query_one(StatusLine)
         self.running = True
         self.query_one("#run", Button).disabled = True
         bar = self.query_one(ProgressBar)
         bar.display = True
         bar.update(total=None, progress=0)
-        status.say(f"正在导出到 {path} ……")
-        self.run_export(scope, fmt, path, project_id, with_checks)
+        status.say(f"正在导出{KIND_LABELS[request.kind]}到 {request.path} ……")
+        self.run_export(request)
 
     def action_close(self) -> None:
         self.dismiss(None)
