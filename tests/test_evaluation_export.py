@@ -123,6 +123,8 @@ def test_evaluate_refuses_what_it_cannot_take(cli) -> None:  # type: ignore[no-u
     assert "没有第 9 行指标" in cli("evaluate", "-p", "科普活动", "--row", "9", "--actual", "1").stderr
     assert "不是数字" in cli("evaluate", "-p", "科普活动", "--row", "1", "--score", "很好").stderr
     assert "须写在它所属的 --row N 之后" in cli("evaluate", "-p", "科普活动", "--actual", "5期").stderr
+    twice = cli("evaluate", "-p", "科普活动", "--row", "1", "--actual", "5期", "--actual", "6期")
+    assert twice.code == 2 and "第 1 行的 --actual 写了两次" in twice.stderr
     assert "应写作" in cli("evaluate", "-p", "科普活动", "--funds", "90,90").stderr
     deleted = cli(*EVALUATE)
     assert deleted.code == 0

@@ -17,7 +17,8 @@ from typing import Any
 
 import click
 
-from perfgoals.cli import AppState, PerfgoalsCommand, department_options, display_width, main, pass_state
+from perfgoals.cli import AppState, department_options, display_width, main, pass_state
+from perfgoals.cli.row_options import RowOptionsCommand, rows_of
 from perfgoals.evaluation import EvaluationSummary, evaluate
 from perfgoals.evaluation.entry import RowChange, apply_evaluation, parse_funds
 from perfgoals.evaluation.scoring import percent_text
@@ -29,41 +30,11 @@ from perfgoals.text import visible
 
 #: The options that belong to the ``--row`` before them.
 ROW_OPTIONS = ("actual", "points", "score", "reason")
-_ORDER_KEY = "perfgoals.evaluate.order"
-
-
-class _OrderedCommand(PerfgoalsCommand):
-    """Remembers the order options were given in, so each per-row option joins the ``--row`` before it."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            _options, _rest, order = self.make_parser(ctx).parse_args(args=list(args))
-        except click.UsageError:
-            order = []  # the parse below raises the same error
-        ctx.meta[_ORDER_KEY] = [param.name for param in order]
-        return super().parse_args(ctx, args)
-
-
-def _row_changes(order: list[str], values: dict[str, tuple[Any, ...]]) -> list[RowChange]:
-    taken = {name: 0 for name in ("row", *ROW_OPTIONS)}
-    changes: list[RowChange] = []
-    given: set[str] = set()
-    for name in order:
-        if name not in taken:
-            continue
-        value = values[name][taken[name]]
-        taken[name] += 1
-        if name == "row":
-            changes.append(RowChange(row=value))
-            given = set()
-            continue
-        if not changes:
-            raise click.UsageError(f"--{name} 须写在它所属的 --row N 之后")
-        if name in given:
-            raise click.UsageError(f"第 {changes[-1].row} 行的 --{name} 写了两次")
-        given.add(name)
-        setattr(changes[-1], name, value)
-    return changes
+def _row_change(number: int, given: list[tuple[str, Any]]) -> RowChange:
+    change = RowChange(row=number)
+    for name, value in given:
+        setattr(change, name, value)
+    return change
 
 
 def _figure(value: Decimal | None) -> str:
@@ -124,7 +95,7 @@ def _find_project(department: Department, wanted: str) -> Project:
     return find(department, wanted)
 
 
-@main.command(name="evaluate", cls=_OrderedCommand)
+@main.command(name="evaluate", cls=RowOptionsCommand)
 @department_options
 @click.option("--project", "-p", required=True, metavar="名称或编号", help="要自评的项目。")
 @click.option("--row", "row", type=int, multiple=True, metavar="N",
@@ -168,8 +139,8 @@ def evaluate_command(
 
     逐行选项（--actual --points --score --reason）写在所属的 --row N 之后。
     """
-    order = click.get_current_context().meta.get(_ORDER_KEY, [])
-    changes = _row_changes(order, {"row": row, "actual": actual, "points": points, "score": score, "reason": reason})
+    values = {"row": row, "actual": actual, "points": points, "score": score, "reason": reason}
+    changes = [_row_change(number, given) for number, given in rows_of(values, ROW_OPTIONS)]
     typed_funds = [parse_funds(text) for text in funds]
     changing = bool(changes or typed_funds) or any(
         value is not None for value in (rate_points, rate_score, achieved, total, grade)

@@ -16,7 +16,8 @@ from typing import Any
 
 import click
 
-from perfgoals.cli import AppState, PerfgoalsCommand, department_options, main, pass_state
+from perfgoals.cli import AppState, department_options, main, pass_state
+from perfgoals.cli.row_options import RowOptionsCommand, rows_of
 from perfgoals.models import Department, Project
 from perfgoals.monitoring.entry import (
     CAUSE_CHOICES,
@@ -36,45 +37,12 @@ from perfgoals.text import visible
 
 #: The options that belong to the ``--row`` before them, in the order they are described.
 ROW_OPTIONS = ("progress", "expected", "cause", "reason", "likelihood", "remark")
-_ORDER_KEY = "perfgoals.monitor.order"
 
 
-class _OrderedCommand(PerfgoalsCommand):
-    """Remembers the order options were given in, so each per-row option joins the ``--row`` before it."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            _options, _rest, order = self.make_parser(ctx).parse_args(args=list(args))
-        except click.UsageError:
-            order = []  # the parse below raises the same error
-        ctx.meta[_ORDER_KEY] = [param.name for param in order]
-        return super().parse_args(ctx, args)
-
-
-def _option_name(name: str) -> str:
-    return "--" + name.replace("_", "-")
-
-
-def _row_changes(order: list[str], values: dict[str, tuple[Any, ...]]) -> list[RowChange]:
-    """Each ``--row`` with the per-row options after it (before the next ``--row``)."""
-    taken = {name: 0 for name in ("row", *ROW_OPTIONS)}
-    changes: list[RowChange] = []
-    given: set[str] = set()
-    for name in order:
-        if name not in taken:
-            continue
-        value = values[name][taken[name]]
-        taken[name] += 1
-        if name == "row":
-            changes.append(RowChange(row=value))
-            given = set()
-            continue
-        if not changes:
-            raise click.UsageError(f"{_option_name(name)} 须写在它所属的 --row N 之后")
-        change = changes[-1]
-        if name in given and name != "cause":
-            raise click.UsageError(f"第 {change.row} 行的 {_option_name(name)} 写了两次")
-        given.add(name)
+def _row_change(number: int, given: list[tuple[str, Any]]) -> RowChange:
+    """One ``--row`` and its options as a change: causes add up, likelihood is read."""
+    change = RowChange(row=number)
+    for name, value in given:
         if name == "cause":
             found = parse_causes(value)
             change.causes = [] if not found else [*(change.causes or []), *found]
@@ -82,7 +50,7 @@ def _row_changes(order: list[str], values: dict[str, tuple[Any, ...]]) -> list[R
             change.likelihood, change.likelihood_given = parse_likelihood(value), True
         else:
             setattr(change, name, value)
-    return changes
+    return change
 
 
 def _find_project(department: Department, wanted: str) -> Project:
@@ -152,7 +120,7 @@ def _row_line(head: str, row: RowProgress, months: str) -> str:
     return "｜".join(parts)
 
 
-@main.command(cls=_OrderedCommand)
+@main.command(cls=RowOptionsCommand)
 @department_options
 @click.option("--project", "-p", required=True, metavar="名称或编号", help="要监控的项目。")
 @click.option("--as-of", "as_of", metavar="日期", help="监控截止日期，如 2022-07-31（首次填写时必填）。")
@@ -195,10 +163,9 @@ def monitor(
     逐行选项（--progress --expected --cause --reason --likelihood --remark）写在所属的 --row N 之后，例如：
     perfgoals monitor -p 科普活动 --as-of 2022-07-31 --executed 38万 --row 1 --progress 已编印3期 --expected 6期 --likelihood 确定能
     """
-    order = click.get_current_context().meta.get(_ORDER_KEY, [])
     values = {"row": row, "progress": progress, "expected": expected, "cause": cause, "reason": reason,
               "likelihood": likelihood, "remark": remark}
-    changes = _row_changes(order, values)
+    changes = [_row_change(number, given) for number, given in rows_of(values, ROW_OPTIONS, repeatable={"cause"})]
     changing = bool(changes or as_of or executed or expected_executed or achieved is not None)
     if delete and changing:
         raise click.UsageError("--delete 不能与修改选项同用")

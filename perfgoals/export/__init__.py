@@ -6,9 +6,9 @@ callback; they never import click, rich or textual.
 
 from __future__ import annotations
 
-from perfgoals.export.files import OutputError, default_output_path
+from perfgoals.export.files import ExportError, OutputError, default_output_path
 from perfgoals.export.tabular import write_csv, write_json
-from perfgoals.export.xlsx import ExportError, ExportSummary, ProgressCallback, write_workbook
+from perfgoals.export.xlsx import ExportSummary, ProgressCallback, write_workbook
 
 FORMATS = ("xlsx", "json", "csv")
 

@@ -23,14 +23,11 @@ The layout (9 columns)::
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -38,11 +35,11 @@ from perfgoals.checks.findings import Finding
 from perfgoals.evaluation import EvaluationSummary, RowScore, evaluate
 from perfgoals.evaluation.scoring import percent_text
 from perfgoals.export import printing
-from perfgoals.export.files import default_mode
 from perfgoals.export.layout import TITLE_HEIGHT, row_height
+from perfgoals.export.render import atomic_workbook
 from perfgoals.export.sheetnames import SheetNamer
 from perfgoals.export.styles import StyleRegistry
-from perfgoals.export.xlsx import ExportError, ExportSummary
+from perfgoals.export.xlsx import ExportSummary
 from perfgoals.models import DEFAULT_UNIT, Department, EvaluationFunds, Project
 from perfgoals.reading.amounts import project_amount
 from perfgoals.reading.rows import value_text
@@ -323,16 +320,8 @@ def write_evaluation_workbook(
         prefix = f"{entry.department.code} " if seen > 1 else ""
         entry.sheet = namer.claim(prefix + entry.project.name)
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
-    except OSError as exc:
-        raise ExportError(f"无法在 {path.parent} 写入文件：{exc.strerror}") from None
-    os.close(handle)
-    temporary = Path(temporary_name)
     summary = ExportSummary(path=path, departments=seen, edition=EDITION)
-    workbook = Workbook(str(temporary), {"strings_to_formulas": False, "strings_to_urls": False})
-    try:
+    with atomic_workbook(path, {}) as workbook:
         styles = StyleRegistry(workbook)
         _write_toc(workbook, styles, entries)
         summary.sheets.append(TOC_SHEET)
@@ -350,14 +339,4 @@ def write_evaluation_workbook(
             summary.indicator_rows += len(entry.project.goal.indicators)
             summary.findings += len(entry.findings)
         summary.printing = printing.apply(printed, digit_pixels)
-        workbook.close()
-        os.chmod(temporary, default_mode())
-        os.replace(temporary, path)
-    except BaseException as exc:
-        temporary.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise ExportError(f"无法写入 {path}：{exc.strerror or exc}") from None
-        if isinstance(exc, XlsxWriterException):
-            raise ExportError(f"无法写入 {path}：{exc}") from None
-        raise
     return summary

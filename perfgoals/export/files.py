@@ -28,6 +28,10 @@ class OutputError(PerfgoalsError):
     """The output file could not be written; nothing was left behind."""
 
 
+class ExportError(PerfgoalsError):
+    """An export that could not be written; nothing was left behind."""
+
+
 def default_output_path(
     *,
     directory: Path,

@@ -23,20 +23,15 @@ The layout (17 columns)::
 from __future__ import annotations
 
 import itertools
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from xlsxwriter.exceptions import XlsxWriterException
-from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from perfgoals.checks.findings import Finding
 from perfgoals.export import printing
-from perfgoals.export.files import default_mode
 from perfgoals.export.layout import (
     TITLE_HEIGHT,
     Cell,
@@ -52,10 +47,10 @@ from perfgoals.export.layout import (
     TableItem,
     row_height,
 )
-from perfgoals.export.render import SheetWriter
+from perfgoals.export.render import SheetWriter, atomic_workbook
 from perfgoals.export.sheetnames import SheetNamer
 from perfgoals.export.styles import StyleRegistry
-from perfgoals.export.xlsx import ExportError, ExportSummary
+from perfgoals.export.xlsx import ExportSummary
 from perfgoals.models import Department, DeviationCause, Likelihood, Project
 from perfgoals.monitoring.figures import MonitoringReading, months_label, percent, read_monitoring
 from perfgoals.reading.amounts import project_amount
@@ -341,18 +336,8 @@ def write_monitoring_workbook(
     first, second = next(stream, None), next(stream, None)
     multi = second is not None
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
-    except OSError as exc:
-        raise ExportError(f"无法在 {path.parent} 写入文件：{exc.strerror}") from None
-    os.close(handle)
-    temporary = Path(temporary_name)
     summary = ExportSummary(path=path, edition=EDITION)
-    workbook = Workbook(
-        str(temporary), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    try:
+    with atomic_workbook(path, {"constant_memory": True}) as workbook:
         styles = StyleRegistry(workbook)
         table = toc_table([first.year] if first is not None else [])
         toc = SheetWriter(workbook, styles, table.layout())
@@ -382,24 +367,4 @@ def write_monitoring_workbook(
                 summary.findings += len(entry.findings)
         toc.close()
         summary.printing = printing.apply(printed, digit_pixels)
-        workbook.close()
-        os.chmod(temporary, default_mode())
-        os.replace(temporary, path)
-    except BaseException as exc:
-        _discard(workbook)
-        temporary.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise ExportError(f"无法写入 {path}：{exc.strerror or exc}") from None
-        if isinstance(exc, XlsxWriterException):
-            raise ExportError(f"无法写入 {path}：{exc}") from None
-        raise
     return summary
-
-
-def _discard(workbook: Workbook) -> None:
-    """Remove the constant_memory row files of a workbook that will never be closed."""
-    for sheet in workbook.worksheets():
-        filename = getattr(sheet, "row_data_filename", None)
-        if filename:
-            sheet._opt_close()
-            Path(filename).unlink(missing_ok=True)

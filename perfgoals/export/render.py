@@ -7,18 +7,32 @@ always written with ``write_string`` (never ``write``), so user text that starts
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from perfgoals.export.files import ExportError, default_mode
 from perfgoals.export.layout import Row, SheetLayout
 from perfgoals.export.sheetnames import quote_sheet_name
 from perfgoals.export.styles import StyleRegistry
 from perfgoals.text import visible
 
 A4 = 9
+
+#: The XlsxWriter releases the internals below were checked against (pinned in pyproject.toml;
+#: tests/test_xlsxwriter_compat.py fails naming the one an upgrade removes).
+TESTED_RANGE = (">=3.2", "<3.4")
+#: XlsxWriter's worksheet internals used here, and only here: methods, then attributes an instance sets.
+PRIVATE_METHODS = ("_write_single_row", "_opt_close")
+PRIVATE_ATTRIBUTES = ("merge", "previous_row", "row_info", "row_sizes", "row_data_filename", "constant_memory")
 #: Excel keeps at most this many hyperlinks on one worksheet.
 MAX_LINKS = 65530
 
@@ -47,6 +61,43 @@ class FlatWorksheet(Worksheet):
         """Close this sheet's row file until the workbook is assembled (keeps open files few)."""
         if self.constant_memory:
             self._opt_close()
+
+
+@contextmanager
+def atomic_workbook(path: Path, options: dict[str, Any]) -> Iterator[Workbook]:
+    """A workbook (user text never taken for formulas or links, plus ``options``) written beside ``path``
+    that replaces ``path`` only when the block ends without error; on any failure nothing is left behind,
+    and a failure to write is an :class:`ExportError` naming ``path``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
+    except OSError as exc:
+        raise ExportError(f"无法在 {path.parent} 写入文件：{exc.strerror}") from None
+    os.close(handle)
+    temporary = Path(temporary_name)
+    workbook = Workbook(str(temporary), {"strings_to_formulas": False, "strings_to_urls": False, **options})
+    try:
+        yield workbook
+        workbook.close()
+        os.chmod(temporary, default_mode())
+        os.replace(temporary, path)
+    except BaseException as exc:
+        _discard(workbook)
+        temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ExportError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        if isinstance(exc, XlsxWriterException):
+            raise ExportError(f"无法写入 {path}：{exc}") from None
+        raise
+
+
+def _discard(workbook: Workbook) -> None:
+    """Remove the constant_memory row files of a workbook that will never be closed."""
+    for sheet in workbook.worksheets():
+        filename = getattr(sheet, "row_data_filename", None)
+        if filename:
+            sheet._opt_close()
+            Path(filename).unlink(missing_ok=True)
 
 
 class SheetWriter:

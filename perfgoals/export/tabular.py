@@ -13,9 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from perfgoals.export.files import atomic_text
+from perfgoals.export.files import ExportError, atomic_text
 from perfgoals.export.records import INDICATOR_FIELDS, indicator_records, source_text
-from perfgoals.export.xlsx import ExportError, ExportSummary, ProgressCallback
+from perfgoals.export.xlsx import ExportSummary, ProgressCallback
 from perfgoals.models import Department, Project
 from perfgoals.reading.amounts import project_amount
 from perfgoals.reading.rows import indicator_value

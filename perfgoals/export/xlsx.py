@@ -8,9 +8,7 @@ read an edited copy back.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,11 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.workbook import Workbook
 
 from perfgoals.checks.findings import Finding
-from perfgoals.errors import PerfgoalsError
 from perfgoals.export import followup_sheets, printing
 from perfgoals.export.editions import (
     NOT_CHECKED,
@@ -33,7 +29,7 @@ from perfgoals.export.editions import (
     submit_toc_total,
     total_notes,
 )
-from perfgoals.export.files import default_mode
+from perfgoals.export.files import ExportError
 from perfgoals.export.goal_layouts import NAMED_LAYOUTS
 from perfgoals.export.layout import (
     CELL_PADDING,
@@ -61,7 +57,7 @@ from perfgoals.export.reconciliation_sheet import (
     reconciliation_records,
 )
 from perfgoals.export.records import INDICATOR_FIELDS, goal_fingerprint, indicator_rows, source_text
-from perfgoals.export.render import MAX_LINKS, FlatWorksheet, SheetWriter
+from perfgoals.export.render import MAX_LINKS, FlatWorksheet, SheetWriter, atomic_workbook
 from perfgoals.export.sheetnames import SheetNamer, quote_sheet_name
 from perfgoals.export.styles import StyleRegistry
 from perfgoals.models import Department, Project
@@ -119,10 +115,6 @@ def wants_project_sheets(
     if requested is not None:
         return requested
     return not (multi_department and total is not None and total > MAX_PROJECT_SHEETS)
-
-
-class ExportError(PerfgoalsError):
-    """An export that could not be written; nothing was left behind."""
 
 
 @dataclass
@@ -411,21 +403,8 @@ def write_workbook(
     if layout is not None and layout not in NAMED_LAYOUTS:
         raise ExportError(f"没有名为“{layout}”的表样，可用：{'、'.join(NAMED_LAYOUTS)}")
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary_name = tempfile.mkstemp(
-            prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent
-        )
-    except OSError as exc:
-        raise ExportError(f"无法在 {path.parent} 写入文件：{exc.strerror}") from None
-    os.close(handle)
-    temporary = Path(temporary_name)
-    workbook = Workbook(
-        str(temporary),
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "use_zip64": True},
-    )
-    try:
-        summary = _write(
+    with atomic_workbook(path, {"constant_memory": True, "use_zip64": True}) as workbook:
+        return _write(
             workbook,
             path,
             departments,
@@ -445,27 +424,6 @@ def write_workbook(
             checked=checked,
             digit_pixels=digit_pixels,
         )
-        workbook.close()
-        os.chmod(temporary, default_mode())
-        os.replace(temporary, path)
-    except BaseException as exc:
-        _discard(workbook)
-        temporary.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise ExportError(f"无法写入 {path}：{exc.strerror or exc}") from None
-        if isinstance(exc, XlsxWriterException):
-            raise ExportError(f"无法写入 {path}：{exc}") from None
-        raise
-    return summary
-
-
-def _discard(workbook: Workbook) -> None:
-    # Remove constant_memory row files of a workbook that will never be closed.
-    for sheet in workbook.worksheets():
-        filename = getattr(sheet, "row_data_filename", None)
-        if filename:
-            sheet._opt_close()
-            Path(filename).unlink(missing_ok=True)
 
 
 def _write(

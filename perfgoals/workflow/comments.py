@@ -18,74 +18,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
 
-from perfgoals.models import Comment, Indicator, Project, Reply, ReviewEvent, Role
+from perfgoals import columns
+from perfgoals.models import Comment, Project, Reply, ReviewEvent, Role
 from perfgoals.workflow.machine import WorkflowError
 
-#: The Chinese name of each indicator column a comment can be on.
-COLUMN_LABELS: dict[str, str] = {
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "level3": "三级指标",
-    "description": "指标描述",
-    "value": "指标值",
-    "basis": "指标值确定依据",
-    "mid_term_value": "实施期指标值",
-    "weight": "权重",
-    "direction": "指标方向",
-    "unit": "度量单位",
-    "reference_value": "上年指标值",
-    "reference_actual": "上年实际完成值",
-    "method": "计算方法",
-    "nature": "指标性质",
-    "mid_term_level2": "实施期二级指标",
-    "mid_term_level3": "实施期三级指标",
-    "standard": "绩效标准",
-    "expected_value": "当年预期实现值",
-}
-#: Other names users give the same columns.
-COLUMN_ALIASES: dict[str, str] = {
-    "一级": "level1",
-    "二级": "level2",
-    "三级": "level3",
-    "绩效指标描述": "description",
-    "描述": "description",
-    "指标值（年度）": "value",
-    "年度指标值": "value",
-    "确定依据": "basis",
-    "依据": "basis",
-    "分值": "weight",
-    "方向": "direction",
-    "指标方向性": "direction",
-    "单位": "unit",
-    "评分标准": "method",
-}
+#: What reviewers call the level columns for short (the rest are the goal table's headers, :mod:`perfgoals.columns`).
+_LEVEL_WORDS = {"一级": "level1", "二级": "level2", "三级": "level3"}
 
 
 def column_field(name: str) -> str:
-    """The Indicator attribute a column name means (Chinese name, alias, or the attribute itself)."""
+    """The Indicator attribute a column name means (its header or an alias, or the attribute itself)."""
     wanted = name.strip()
-    for field, label in COLUMN_LABELS.items():
-        if wanted in (label, field):
-            return field
-    if wanted in COLUMN_ALIASES:
-        return COLUMN_ALIASES[wanted]
-    raise WorkflowError(f"没有“{name}”这一列；可评论的列：{'、'.join(COLUMN_LABELS.values())}")
+    field = columns.header_field(wanted) or _LEVEL_WORDS.get(wanted)
+    if field is None and wanted in columns.ALL_FIELDS:
+        field = wanted
+    if field is None:
+        named = "、".join(column.label for column in columns.INDICATOR_COLUMNS)
+        raise WorkflowError(f"没有“{name}”这一列；可评论的列：{named}")
+    return field
 
 
 def column_label(field: str) -> str:
-    return COLUMN_LABELS.get(field, field)
-
-
-def cell_text(row: Indicator, field: str) -> str:
-    """A cell's text as shown (a decimal as written, an enum by its value, empty for none)."""
-    value = getattr(row, field, None)
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return str(value)
-    return str(getattr(value, "value", value))
+    return columns.column(field).label if columns.is_column(field) else field
 
 
 def where(comment: Comment) -> str:
@@ -116,9 +71,9 @@ def make_comment(
         rows = project.goal.indicators
         if not 0 <= row < len(rows):
             raise WorkflowError(f"项目“{project.name}”的绩效目标表只有 {len(rows)} 行指标，没有第 {row + 1} 行")
-        if field is not None and field not in COLUMN_LABELS:
+        if field is not None and field not in columns.ALL_FIELDS:
             field = column_field(field)
-        quote = cell_text(rows[row], field) if field else rows[row].level3
+        quote = columns.cell_text(rows[row], field) if field else rows[row].level3
     number = max((comment.number for comment in project.comments), default=0) + 1
     return Comment(
         number=number,
